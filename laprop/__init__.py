@@ -1,0 +1,1 @@
+"""laprop: the LaProp optimizer (Ziyin, Wang & Ueda) and its peer Adai for PyTorch."""

@@ -1,0 +1,1 @@
+"""laprop_theory: the LaProp paper's algorithms as exact recurrences, and its claims checked."""
