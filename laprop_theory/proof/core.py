@@ -1,0 +1,155 @@
+"""A proof as data: symbols with explicit domains, steps as relations, claims as step lists.
+
+A :class:`Step` is one relation ``lhs REL rhs`` between sympy expressions that the paper
+asserts for every point of a :class:`Domain` (a box of intervals, some integer-valued, cut
+down by extra constraints). A :class:`Claim` is a statement (itself a step) plus the ordered
+steps of the paper's proof of it. Deciding a step yields a :class:`Verdict` whose status is
+``proved``, ``refuted`` or ``unverified`` and which names the ``method`` that decided it
+(``sympy``, ``interval``, ``smt``, ``counterexample``). Nothing passes silently: a step no
+method decides is ``unverified``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sympy as sp
+
+Relation = Literal["<=", "<", "=", ">=", ">"]
+Status = Literal["proved", "refuted", "unverified"]
+Method = Literal["sympy", "interval", "smt", "counterexample"]
+STATUSES: tuple[str, ...] = ("proved", "refuted", "unverified")
+METHODS: tuple[str, ...] = ("sympy", "interval", "smt", "counterexample")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The range of one symbol: ``lo (<|<=) x (<|<=) hi``; ``integer`` restricts to Z.
+
+    ``lo``/``hi`` are sympy numbers or ``sp.oo``/``-sp.oo``.
+    """
+
+    lo: Any = -sp.oo
+    hi: Any = sp.oo
+    lo_open: bool = False
+    hi_open: bool = False
+    integer: bool = False
+
+    def contains(self, value: Any) -> bool:
+        v = sp.nsimplify(value) if not isinstance(value, sp.Basic) else value
+        if self.integer and not sp.Integer(v) == v:
+            return False
+        lo_ok = (v > self.lo) if self.lo_open else (v >= self.lo)
+        hi_ok = (v < self.hi) if self.hi_open else (v <= self.hi)
+        return bool(lo_ok) and bool(hi_ok)
+
+    def __str__(self) -> str:
+        left = "(" if self.lo_open or self.lo == -sp.oo else "["
+        right = ")" if self.hi_open or self.hi == sp.oo else "]"
+        kind = " integer" if self.integer else ""
+        return f"{left}{self.lo}, {self.hi}{right}{kind}"
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a step must hold: a box ``{symbol: Range}`` and extra ``constraints``.
+
+    ``constraints`` are sympy relationals over the same symbols (e.g. ``mu < sp.sqrt(nu)``)
+    that every point of the domain satisfies in addition to the box.
+    """
+
+    ranges: dict[sp.Symbol, Range]
+    constraints: tuple[Any, ...] = ()
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.ranges)
+
+    def contains(self, point: dict[sp.Symbol, Any]) -> bool:
+        if any(not self.ranges[s].contains(point[s]) for s in self.ranges):
+            return False
+        return all(bool(c.subs(point)) for c in self.constraints)
+
+    def widened(self, symbol: sp.Symbol, rng: Range) -> Domain:
+        """A copy with one symbol's range replaced (used by the mutation suite)."""
+        ranges = dict(self.ranges)
+        ranges[symbol] = rng
+        return Domain(ranges, self.constraints)
+
+    def describe(self) -> str:
+        parts = [f"{s} in {r}" for s, r in self.ranges.items()]
+        parts += [str(c) for c in self.constraints]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One asserted relation ``lhs rel rhs`` over ``domain``.
+
+    ``eq`` is the paper's equation label (e.g. ``"(10) line 3"``); ``justification`` is the
+    reason the paper gives, quoted or paraphrased; ``note`` is ours.
+    """
+
+    id: str
+    lhs: Any
+    rel: Relation
+    rhs: Any
+    domain: Domain
+    eq: str = ""
+    justification: str = ""
+    note: str = ""
+
+    def relation(self) -> Any:
+        ops = {"<=": sp.Le, "<": sp.Lt, "=": sp.Eq, ">=": sp.Ge, ">": sp.Gt}
+        return ops[self.rel](self.lhs, self.rhs, evaluate=False)
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.lhs} {self.rel} {self.rhs}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim of the paper: its statement (a step) and the steps of its proof, in order."""
+
+    id: str
+    title: str
+    statement: Step
+    steps: tuple[Step, ...] = ()
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of deciding one step.
+
+    ``counterexample`` (refuted only): ``{"point": {symbol: decimal string}, "lhs": str,
+    "rhs": str, "violation": str}`` where ``violation`` is an interval enclosure of the
+    amount by which the relation fails, certified to exclude 0 (e.g. lhs − rhs ∈ [a, b] with
+    a > 0 for a claimed ``<=``).
+    """
+
+    status: Status
+    method: Method | None
+    detail: str = ""
+    counterexample: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        if self.status != "unverified" and self.method not in METHODS:
+            raise ValueError(f"a {self.status} verdict must name its method, got {self.method!r}")
+        if self.status == "refuted" and self.counterexample is None:
+            raise ValueError("a refuted verdict must carry its certified counterexample")
+
+
+@dataclass
+class StepResult:
+    """A step and its verdict, as reported by ``check``."""
+
+    claim: str
+    step: Step
+    verdict: Verdict
+    extra: dict[str, Any] = field(default_factory=dict)
