@@ -345,7 +345,7 @@ class TheoryLaProp(Algorithm):
         _check_unit("nu", self.nu)
         _check_unit("zeta", self.zeta, closed_low=False)
         _check_nonneg("eps", self.eps)
-        if not self.lr > 0:
+        if not _as_number("lr", self.lr) > 0:
             raise ValueError(f"lr must be > 0, got {self.lr}")
         if self.cm not in ("product", "power", "one"):
             raise ValueError(f"cm must be 'product', 'power' or 'one', got {self.cm!r}")
@@ -409,7 +409,7 @@ class Adai(Algorithm):
         _check_unit("beta2", self.beta2)
         _check_nonneg("beta0", self.beta0)
         _check_nonneg("weight_decay", self.weight_decay)
-        if not 0 < self.eps < 1:
+        if not 0 < _as_number("eps", self.eps) < 1:
             raise ValueError(f"eps must be in (0, 1), got {self.eps}")
 
     def init_state(self, bk, theta):
