@@ -109,3 +109,33 @@ def adam_supremum(mu: Any, nu: Any, t: int, *, dps: int = DEFAULT_DPS) -> Suprem
             seq = [mpmath.mpf(0)] * (t - 1) + [mpmath.mpf(1)]
         return Supremum("adam", mu, nu, t, value, True, seq,
                         "attained by g_k = (mu/nu)^(t-k)")
+
+
+def centered_update_bound(mu: Any, nu: Any, t: int, t_init: int, *,
+                          dps: int = DEFAULT_DPS) -> Any:
+    """An upper bound (not claimed tight) on |m_t / c_m| for centered LaProp (Algorithm 4 with
+    the safe fallback of docs/optimizer-spec.md), one coordinate, ε → 0, units of λ.
+
+    With weights w_j = (1 − ν)ν^{k−j}, W = Σ_{j≤k} w_j = 1 − ν^k, n_k = Σ w_j g_j² and
+    n̄_k = Σ w_j g_j, Cauchy–Schwarz gives n̄_k² ≤ W n_k, so n_k − n̄_k² ≥ ν^k n_k ≥
+    ν^k (1 − ν) g_k². Hence a centered term obeys |u_k| ≤ sqrt(c_n(k) / ((1 − ν) ν^k)); a
+    plain term (k < t_init, or the fallback when n_k − n̄_k² ≤ 0) obeys Prop. 1's
+    sqrt(c_n(k)/(1 − ν)), which is smaller. Summing as in Prop. 1::
+
+        |m_t / c_m| ≤ (1 − μ)/(1 − μ^t) Σ_k μ^{t−k} b_k,
+        b_k = sqrt((1 − ν^k)/(1 − ν)) · (ν^{−k/2} if k ≥ t_init else 1).
+
+    Requires ν > 0 (for ν = 0 the centered moment is 0 and the fallback is always taken,
+    so Prop. 1's bound applies).
+    """
+    with mpmath.workdps(dps):
+        mu, nu = _check(mu, nu, t)
+        if nu == 0:
+            return laprop_supremum(mu, nu, t, dps=dps).value
+        terms = []
+        for k in range(1, t + 1):
+            b = mpmath.sqrt((1 - nu**k) / (1 - nu))
+            if k >= t_init:
+                b = b / mpmath.sqrt(nu**k)
+            terms.append(mu ** (t - k) * b)
+        return (1 - mu) / (1 - mu**t) * mpmath.fsum(terms)

@@ -1,0 +1,212 @@
+"""The LaProp update as functions over lists of tensors: reference, foreach and fused paths.
+
+All three paths implement the same update (docs/optimizer-spec.md; paper Algorithms 1-4)::
+
+    n_t = ν n_{t−1} + (1 − ν) g_t²                               (Alg. 1)
+    n̄_t = ν n̄_{t−1} + (1 − ν) g_t                                (Alg. 4, centered)
+    v_t = n_t − n̄_t²  if centered, t ≥ t_init and n_t − n̄_t² > 0;  else n_t
+    ṽ_t = max(ṽ_{t−1}, v_t)                                      (Alg. 3, amsgrad)
+    s_t = sqrt(v_t / c_n + ε)  (eps_mode="inside", the paper)  or  sqrt(v_t / c_n) + ε
+    m_t = μ m_{t−1} + (1 − μ) λ_t g_t / s_t                      (0/0 := 0)
+    θ_{t+1} = (θ_t − m_t / c_m)(1 − λ_t w)                        (Alg. 2, LaPropW)
+
+with c_m = 1 − μ^t, c_n = 1 − ν^t, μ = β1, ν = β2, λ_t = lr, w = weight_decay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+__all__ = ["laprop"]
+
+LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def state_dtype(param: Tensor) -> torch.dtype:
+    """float32 for float16/bfloat16 params (so ε = 1e-15 and g² stay representable), else the
+    param's own dtype."""
+    return torch.float32 if param.dtype in LOW_PRECISION else param.dtype
+
+
+def _real(tensors: list[Tensor]) -> list[Tensor]:
+    return [torch.view_as_real(t) if torch.is_complex(t) else t for t in tensors]
+
+
+def laprop(
+    params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
+    exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
+    state_steps: list[Tensor], *, foreach: bool | None = None, fused: bool | None = None,
+    grad_scale: Tensor | None = None, found_inf: Tensor | None = None, amsgrad: bool,
+    centered: bool, t_init: int, beta1: float, beta2: float, lr: float | Tensor,
+    weight_decay: float, eps: float, eps_mode: str, maximize: bool, capturable: bool = False,
+    differentiable: bool = False, has_complex: bool = False,
+) -> None:
+    """Functional LaProp: dispatch to the fused, foreach or single-tensor path.
+
+    ``foreach=None, fused=None`` selects the foreach path (as ``torch.optim.Adam`` does);
+    ``fused=True`` the one-pass kernel of :mod:`laprop._fused`. Complex tensors are viewed as
+    pairs of reals before any path runs.
+    """
+    if fused and foreach:
+        raise RuntimeError("fused=True and foreach=True cannot both be set")
+    if has_complex:
+        params, grads, exp_avgs, exp_avg_sqs = map(_real, (params, grads, exp_avgs,
+                                                           exp_avg_sqs))
+        max_exp_avg_sqs, exp_avg_centers = _real(max_exp_avg_sqs), _real(exp_avg_centers)
+    if fused:
+        from ._fused import _fused_laprop as fn
+    elif foreach is None or foreach:
+        fn = _multi_tensor_laprop if (foreach or not differentiable) else _single_tensor_laprop
+        if torch.jit.is_scripting():
+            fn = _single_tensor_laprop
+    else:
+        fn = _single_tensor_laprop
+    fn(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, exp_avg_centers, state_steps,
+       amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,
+       weight_decay=weight_decay, eps=eps, eps_mode=eps_mode, maximize=maximize,
+       capturable=capturable, differentiable=differentiable, has_complex=False,
+       grad_scale=grad_scale, found_inf=found_inf)
+
+
+def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bool
+                      ) -> tuple[Any, Any, Any]:
+    """(t, c_m, c_n): Python numbers, or device tensors when ``capturable``."""
+    if capturable:
+        return step_t, 1 - torch.pow(beta1, step_t), 1 - torch.pow(beta2, step_t)
+    t = int(step_t.item())
+    return t, 1 - beta1**t, 1 - beta2**t
+
+
+def _single_tensor_laprop(
+    params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
+    exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
+    state_steps: list[Tensor], *, amsgrad: bool, centered: bool, t_init: int, beta1: float,
+    beta2: float, lr: float | Tensor, weight_decay: float, eps: float, eps_mode: str,
+    maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
+    grad_scale: Tensor | None, found_inf: Tensor | None,
+) -> None:
+    """The readable reference: one tensor at a time, one equation per line (Alg. 1-4)."""
+    if grad_scale is not None or found_inf is not None:
+        raise NotImplementedError("LaProp does not take grad_scale/found_inf")
+    for i, param in enumerate(params):
+        grad = -grads[i] if maximize else grads[i]
+        m, n, step_t = exp_avgs[i], exp_avg_sqs[i], state_steps[i]
+        step_t += 1
+        t, c_m, c_n = _bias_corrections(step_t, beta1, beta2, capturable)
+        g = grad.to(n.dtype)  # float32 for half-precision params
+        # n_t = ν n_{t−1} + (1 − ν) g_t²
+        n.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        v = n
+        if centered:
+            # n̄_t = ν n̄_{t−1} + (1 − ν) g_t; v_t = n_t − n̄_t² once t ≥ t_init (if > 0)
+            nbar = exp_avg_centers[i]
+            nbar.mul_(beta2).add_(g, alpha=1 - beta2)
+            centered_v = n - nbar * nbar
+            v = torch.where((centered_v > 0) & (t >= t_init), centered_v, n)
+        if amsgrad:
+            # ṽ_t = max(ṽ_{t−1}, v_t)
+            vmax = max_exp_avg_sqs[i]
+            torch.maximum(vmax, v, out=vmax)
+            v = vmax
+        # s_t = sqrt(v_t / c_n + ε) (inside) or sqrt(v_t / c_n) + ε (outside)
+        s = (v / c_n + eps).sqrt() if eps_mode == "inside" else (v / c_n).sqrt() + eps
+        # u_t = g_t / s_t, with 0/0 := 0
+        u = torch.where(s > 0, g / s, torch.zeros_like(g))
+        # m_t = μ m_{t−1} + (1 − μ) λ u_t
+        m.mul_(beta1).add_(u * ((1 - beta1) * lr))
+        # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
+        new = (param.to(n.dtype) - m / c_m) * (1 - lr * weight_decay)
+        if differentiable:
+            param.copy_(new)
+        else:
+            param.copy_(new.to(param.dtype))
+
+
+def _multi_tensor_laprop(
+    params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
+    exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
+    state_steps: list[Tensor], *, amsgrad: bool, centered: bool, t_init: int, beta1: float,
+    beta2: float, lr: float | Tensor, weight_decay: float, eps: float, eps_mode: str,
+    maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
+    grad_scale: Tensor | None, found_inf: Tensor | None,
+) -> None:
+    """The same update with ``torch._foreach_*`` kernels, grouped by device and dtype."""
+    if grad_scale is not None or found_inf is not None:
+        raise NotImplementedError("LaProp does not take grad_scale/found_inf")
+    if differentiable:
+        raise RuntimeError("foreach=True does not support differentiable=True")
+    if not params:
+        return
+    from torch.optim.optimizer import Optimizer
+
+    lists = [params, grads, exp_avgs, exp_avg_sqs, state_steps]
+    if amsgrad:
+        lists.append(max_exp_avg_sqs)
+    if centered:
+        lists.append(exp_avg_centers)
+    grouped = Optimizer._group_tensors_by_device_and_dtype(lists)
+    for (_device, _dtype), (group, _) in grouped.items():
+        p_l, g_l, m_l, n_l, s_l = group[:5]
+        rest = list(group[5:])
+        vm_l = rest.pop(0) if amsgrad else []
+        nb_l = rest.pop(0) if centered else []
+        _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, amsgrad=amsgrad,
+                       centered=centered, t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,
+                       weight_decay=weight_decay, eps=eps, eps_mode=eps_mode,
+                       maximize=maximize, capturable=capturable)
+
+
+def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_init, beta1,
+                   beta2, lr, weight_decay, eps, eps_mode, maximize, capturable) -> None:
+    torch._foreach_add_(s_l, 1)
+    steps = [_bias_corrections(s, beta1, beta2, capturable) for s in s_l]
+    c_m = [c[1] for c in steps]
+    c_n = [c[2] for c in steps]
+    low = p_l[0].dtype in LOW_PRECISION
+    g = [x.to(n_l[0].dtype) for x in g_l] if low else list(g_l)
+    if maximize:
+        g = torch._foreach_neg(g)
+    # n_t = ν n_{t−1} + (1 − ν) g_t²
+    torch._foreach_mul_(n_l, beta2)
+    torch._foreach_addcmul_(n_l, g, g, value=1 - beta2)
+    v = n_l
+    if centered:
+        torch._foreach_mul_(nb_l, beta2)
+        torch._foreach_add_(nb_l, g, alpha=1 - beta2)
+        cen = torch._foreach_sub(n_l, torch._foreach_mul(nb_l, nb_l))
+        v = [torch.where((c > 0) & (st[0] >= t_init), c, n)
+             for c, n, st in zip(cen, n_l, steps, strict=True)]
+    if amsgrad:
+        torch._foreach_maximum_(vm_l, v)
+        v = vm_l
+    if capturable:
+        s = [x / c for x, c in zip(v, c_n, strict=True)]
+    else:
+        s = torch._foreach_div(v, c_n)
+    if eps_mode == "inside":
+        torch._foreach_add_(s, eps)
+        torch._foreach_sqrt_(s)
+    else:
+        torch._foreach_sqrt_(s)
+        torch._foreach_add_(s, eps)
+    u = torch._foreach_div(g, s)
+    if eps == 0:  # 0/0 := 0 (the only way a zero denominator arises)
+        u = [torch.where(d > 0, x, torch.zeros_like(x)) for x, d in zip(u, s, strict=True)]
+    # m_t = μ m_{t−1} + (1 − μ) λ u_t
+    torch._foreach_mul_(m_l, beta1)
+    torch._foreach_mul_(u, (1 - beta1) * lr)
+    torch._foreach_add_(m_l, u)
+    # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
+    if capturable:
+        step = [x / c for x, c in zip(m_l, c_m, strict=True)]
+    else:
+        step = torch._foreach_div(m_l, c_m)
+    work = [p.to(m_l[0].dtype) for p in p_l] if low else p_l
+    torch._foreach_sub_(work, step)
+    if weight_decay != 0:
+        torch._foreach_mul_(work, 1 - lr * weight_decay)
+    if low:
+        torch._foreach_copy_(p_l, work)
