@@ -53,7 +53,7 @@ class Adai(Optimizer):
                  weight_decay: float = 0.0, *, decoupled: bool = False,
                  maximize: bool = False) -> None:
         if not isinstance(lr, (int, float)) or not lr >= 0.0:
-            raise ValueError(f"Invalid learning rate: {lr!r} (must be >= 0)")
+            raise ValueError(f"Invalid learning rate: {lr!r} (must be a float >= 0)")
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Invalid betas: {betas!r} (must be a pair (beta0, beta2))")
         if not betas[0] >= 0.0:
@@ -100,7 +100,7 @@ class Adai(Optimizer):
                     state["exp_avg_sq"] = torch.zeros_like(p, dtype=sd)
                     state["beta1_prod"] = torch.ones_like(p, dtype=sd)
                 pv, gv = _real(p), _real(p.grad)
-                sd = state["exp_avg"].dtype
+                sd = _real(state["exp_avg"]).dtype
                 g = gv.to(sd)
                 if group["maximize"]:
                     g = -g

@@ -15,6 +15,7 @@ with c_m = 1 − μ^t, c_n = 1 − ν^t, μ = β1, ν = β2, λ_t = lr, w = weig
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -46,12 +47,21 @@ def laprop(
 ) -> None:
     """Functional LaProp: dispatch to the fused, foreach or single-tensor path.
 
-    ``foreach=None, fused=None`` selects the foreach path (as ``torch.optim.Adam`` does);
-    ``fused=True`` the one-pass kernel of :mod:`laprop._fused`. Complex tensors are viewed as
-    pairs of reals before any path runs.
+    Path choice: ``fused=True`` runs the one-pass kernel of :mod:`laprop._fused`;
+    ``foreach=True`` the ``torch._foreach_*`` path; ``foreach=False`` (or
+    ``differentiable=True``) the single-tensor reference. With ``foreach=None, fused=None``
+    the fused kernel is used when :func:`laprop._fused._fused_supported` accepts the params
+    (dense float/complex tensors, plain ``Tensor``/``Parameter`` on CPU or CUDA, one device)
+    and, on CPU, its C++ extension can be built (first use compiles it, tens of seconds; a
+    failed build warns once and falls back); otherwise the foreach path, as
+    ``torch.optim.Adam`` defaults. Under ``torch.compile`` the default is the foreach path.
+    Complex tensors are viewed as pairs of reals before any path runs, so every path sees
+    real tensors only.
     """
     if fused and foreach:
         raise RuntimeError("fused=True and foreach=True cannot both be set")
+    if fused is None and foreach is None:
+        fused = _default_to_fused(params, differentiable)
     if has_complex:
         params, grads, exp_avgs, exp_avg_sqs = map(_real, (params, grads, exp_avgs,
                                                            exp_avg_sqs))
@@ -71,11 +81,49 @@ def laprop(
        grad_scale=grad_scale, found_inf=found_inf)
 
 
-def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bool
-                      ) -> tuple[Any, Any, Any]:
-    """(t, c_m, c_n): Python numbers, or device tensors when ``capturable``."""
+_fallback_warned = False
+
+
+def _default_to_fused(params: list[Tensor], differentiable: bool) -> bool:
+    """Whether ``foreach=None, fused=None`` should take the fused path (see :func:`laprop`)."""
+    global _fallback_warned
+    if differentiable or not params or torch.jit.is_scripting():
+        return False
+    if torch.compiler.is_compiling():
+        return False
+    # tensor subclasses (DTensor from FSDP2/TP, ...) go through foreach, which dispatches
+    if any(type(p) not in (Tensor, torch.nn.Parameter) for p in params):
+        return False
+    if len({p.device for p in params}) > 1:
+        return False
+    try:
+        from ._fused import _fused_supported
+    except ImportError:
+        return False
+    if not _fused_supported([torch.view_as_real(p) if p.is_complex() else p for p in params]):
+        return False
+    if params[0].device.type == "cpu":
+        try:
+            from ._fused import _load_extension
+
+            _load_extension()
+        except (ImportError, RuntimeError) as exc:
+            if not _fallback_warned:
+                _fallback_warned = True
+                warnings.warn(f"LaProp: fused CPU kernel unavailable, using the foreach path "
+                              f"({exc})", RuntimeWarning, stacklevel=3)
+            return False
+    return True
+
+
+def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bool,
+                      dtype: torch.dtype | None = None) -> tuple[Any, Any, Any]:
+    """(t, c_m, c_n): Python numbers, or device tensors when ``capturable`` (computed in the
+    state dtype ``dtype``, not in the float32 of the step counter, so that float64 runs keep
+    float64 bias corrections)."""
     if capturable:
-        return step_t, 1 - torch.pow(beta1, step_t), 1 - torch.pow(beta2, step_t)
+        t = step_t.to(dtype) if dtype is not None else step_t
+        return step_t, 1 - torch.pow(beta1, t), 1 - torch.pow(beta2, t)
     t = int(step_t.item())
     return t, 1 - beta1**t, 1 - beta2**t
 
@@ -88,14 +136,28 @@ def _single_tensor_laprop(
     maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
     grad_scale: Tensor | None, found_inf: Tensor | None,
 ) -> None:
-    """The readable reference: one tensor at a time, one equation per line (Alg. 1-4)."""
+    """The readable reference: one tensor at a time, one equation per line.
+
+    For each param, with t the step after incrementing, c_m = 1 − μ^t, c_n = 1 − ν^t::
+
+        n_t = ν n_{t−1} + (1 − ν) g²                                  (Alg. 1)
+        n̄_t = ν n̄_{t−1} + (1 − ν) g                                   (Alg. 4, centered)
+        v_t = n_t − n̄_t²  if centered and t ≥ t_init and n_t − n̄_t² > 0,  else n_t
+        d_t = max(d_{t−1}, v_t) if amsgrad (Alg. 3),  else v_t
+        s_t = sqrt(d_t / c_n + ε) ("inside")  or  sqrt(d_t / c_n) + ε ("outside")
+        m_t = μ m_{t−1} + (1 − μ) λ g / s_t                           (0/0 := 0)
+        θ_{t+1} = (θ_t − m_t / c_m) · (1 − λ w)                        (Alg. 2)
+
+    Half-precision params: g and θ are promoted to the float32 state dtype, the update is
+    computed there and rounded once into θ.
+    """
     if grad_scale is not None or found_inf is not None:
         raise NotImplementedError("LaProp does not take grad_scale/found_inf")
     for i, param in enumerate(params):
         grad = -grads[i] if maximize else grads[i]
         m, n, step_t = exp_avgs[i], exp_avg_sqs[i], state_steps[i]
         step_t += 1
-        t, c_m, c_n = _bias_corrections(step_t, beta1, beta2, capturable)
+        t, c_m, c_n = _bias_corrections(step_t, beta1, beta2, capturable, n.dtype)
         g = grad.to(n.dtype)  # float32 for half-precision params
         # n_t = ν n_{t−1} + (1 − ν) g_t²
         n.mul_(beta2).addcmul_(g, g, value=1 - beta2)
@@ -161,8 +223,10 @@ def _multi_tensor_laprop(
 
 def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_init, beta1,
                    beta2, lr, weight_decay, eps, eps_mode, maximize, capturable) -> None:
+    if isinstance(lr, Tensor):  # a 0-dim tensor lr works here, capturable or not
+        lr = lr.to(p_l[0].device)
     torch._foreach_add_(s_l, 1)
-    steps = [_bias_corrections(s, beta1, beta2, capturable) for s in s_l]
+    steps = [_bias_corrections(s, beta1, beta2, capturable, n_l[0].dtype) for s in s_l]
     c_m = [c[1] for c in steps]
     c_n = [c[2] for c in steps]
     low = p_l[0].dtype in LOW_PRECISION
@@ -193,7 +257,7 @@ def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_
         torch._foreach_sqrt_(s)
         torch._foreach_add_(s, eps)
     u = torch._foreach_div(g, s)
-    if eps == 0:  # 0/0 := 0 (the only way a zero denominator arises)
+    if eps < torch.finfo(m_l[0].dtype).tiny:  # 0/0 := 0 (s can only be 0 when eps ~ 0)
         u = [torch.where(d > 0, x, torch.zeros_like(x)) for x, d in zip(u, s, strict=True)]
     # m_t = μ m_{t−1} + (1 − μ) λ u_t
     torch._foreach_mul_(m_l, beta1)

@@ -70,7 +70,9 @@ class LaProp(Optimizer):
 
     Args:
         params: parameters or param groups (dicts), as for any torch optimizer.
-        lr: λ, a float or a 0-dim tensor (default 4e-4, the paper's recommendation).
+        lr: λ, a float or a 0-dim tensor (default 4e-4, the paper's recommendation). A
+            tensor lr works on every path, capturable or not (unlike ``torch.optim.Adam``,
+            whose foreach path needs ``capturable=True`` for it).
         betas: (μ, ν), each in [0, 1) (default (0.9, 0.999); the paper recommends
             μ = 0.8-0.9, ν = 0.95-0.999, and ν = 0-0.9 for noisy tasks).
         eps: ε ≥ 0 (default 1e-15, the paper's).
@@ -86,13 +88,17 @@ class LaProp(Optimizer):
         eps_mode: where ε goes. "inside" (the paper): s = sqrt(v/c_n + ε), a floor of
             sqrt(ε) ≈ 3.2e-8 for ε = 1e-15. "outside" (the authors' public code and timm):
             s = sqrt(v/c_n) + ε, a floor of ε = 1e-15. Near zero gradients the two differ by
-            orders of magnitude: with g = 1e-10 the inside update is ≈ 3e-3·λ(1−μ), the
-            outside one ≈ λ(1−μ).
+            orders of magnitude: with g = 1e-10 at t = 1 the inside step moves θ by
+            ≈ 3.2e-3·λ, the outside one by ≈ λ (a near-sign update).
         maximize: maximise the objective instead of minimising it.
-        foreach: use the multi-tensor ``torch._foreach_*`` path (the default when neither
-            flag is given, as in ``torch.optim.Adam``).
+        foreach: ``True``: the multi-tensor ``torch._foreach_*`` path; ``False``: the
+            single-tensor reference path.
         fused: use the one-pass kernel (C++ on CPU, compiled on first use; ``torch.compile``
-            on accelerators). Fastest; see ``python -m laprop.bench``.
+            on accelerators). Fastest; see ``python -m laprop.bench``. When neither flag is
+            given, the fused kernel is used where it supports the params (plain dense
+            float/complex tensors on one CPU or CUDA device, kernel buildable), else foreach
+            (tensor subclasses such as FSDP2's DTensor, under ``torch.compile``, or if the
+            C++ build fails, with one warning). All paths compute the same update.
         capturable: keep the step count on the device and compute bias corrections there
             (for CUDA graphs).
         differentiable: let autograd flow through the step (single-tensor path only).
@@ -133,11 +139,17 @@ class LaProp(Optimizer):
         from ._fused import _fused_supported
 
         params = group["params"]
+        subclasses = sorted({type(p).__name__ for p in params
+                             if type(p) not in (Tensor, torch.nn.Parameter)})
+        if subclasses:
+            raise RuntimeError(f"fused=True supports plain tensors only, got {subclasses} "
+                               f"(e.g. FSDP2's DTensor): use foreach=True or the default")
         devices = {p.device for p in params}
         if len(devices) > 1:
             raise RuntimeError(f"fused=True requires all params of a group on one device, "
                                f"got {sorted(str(d) for d in devices)}")
-        if not _fused_supported(params):
+        if not _fused_supported([torch.view_as_real(p) if p.is_complex() else p
+                                 for p in params]):
             bad = sorted({f"{p.dtype}@{p.device}" for p in params})
             raise RuntimeError(f"fused=True supports dense floating-point params on CPU or "
                                f"CUDA, got {bad}")
@@ -158,6 +170,25 @@ class LaProp(Optimizer):
                 st = self.state.get(p, {})
                 if st and not torch.is_tensor(st.get("step")):
                     st["step"] = torch.tensor(float(st["step"]), dtype=torch.float32)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a state dict (as ``torch.optim.Optimizer.load_state_dict``), keeping the
+        float32 state of float16/bfloat16 params in float32: the base class casts every
+        floating state tensor to the param's dtype, which would round m, n, n̄, ṽ to half
+        precision and break bitwise resumption."""
+        saved_state = state_dict["state"]
+        super().load_state_dict(state_dict)
+        params = [p for g in self.param_groups for p in g["params"]]
+        for idx, saved in saved_state.items():
+            if not isinstance(idx, int) or idx >= len(params):
+                continue
+            p = params[idx]
+            if p.dtype not in (torch.float16, torch.bfloat16) or p not in self.state:
+                continue
+            for key, value in saved.items():
+                if key != "step" and torch.is_tensor(value) and value.is_floating_point():
+                    self.state[p][key] = value.to(device=p.device, dtype=state_dtype(p),
+                                                  copy=True)
 
     def _init_group(self, group: dict[str, Any], params: list[Tensor], grads: list[Tensor],
                     exp_avgs: list[Tensor], exp_avg_sqs: list[Tensor],

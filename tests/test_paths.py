@@ -1,0 +1,138 @@
+"""The single-tensor, foreach and fused paths compute the same update (float64, 100 steps)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import torch
+
+import laprop.functional as F
+from laprop import LaProp
+
+torch.set_num_threads(1)
+
+PATHS = {"single": {"foreach": False}, "foreach": {"foreach": True}, "fused": {"fused": True}}
+SHAPES = [(7,), (3, 4), (0,), (2, 0, 3), (1,), (5, 1, 2)]
+FLAGS = list(itertools.product([False, True], [False, True], ["inside", "outside"],
+                               [False, True], [0.0, 0.05]))
+
+
+def _params(seed: int) -> list[torch.nn.Parameter]:
+    g = torch.Generator().manual_seed(seed)
+    ps = [torch.randn(s, generator=g, dtype=torch.float64) for s in SHAPES]
+    ps.append(torch.randn(3, 2, generator=g, dtype=torch.complex128))  # complex
+    ps[0][0] = 0.0  # this element always gets gradient 0 below
+    return [torch.nn.Parameter(p) for p in ps]
+
+
+def _trajectory(path: str, flags: tuple, steps: int = 100, seed: int = 0, **extra):
+    amsgrad, centered, eps_mode, maximize, wd = flags
+    params = _params(seed)
+    opt = LaProp(params, lr=3e-2, betas=(0.9, 0.7), eps=1e-12, weight_decay=wd,
+                 amsgrad=amsgrad, centered=centered, t_init=4, eps_mode=eps_mode,
+                 maximize=maximize, **PATHS[path], **extra)
+    gen = torch.Generator().manual_seed(seed + 1)
+    for _ in range(steps):
+        for p in params:
+            z = torch.randn(p.shape, generator=gen, dtype=p.dtype)
+            with torch.no_grad():
+                p.grad = z + 0.3 * p
+            if p.dim() == 1 and p.numel() == 7:
+                p.grad[0] = 0.0
+        opt.step()
+    return params, opt
+
+
+def _rel(a: torch.Tensor, b: torch.Tensor) -> float:
+    if a.numel() == 0:
+        return 0.0
+    return ((a - b).abs().max() / b.abs().max().clamp_min(1e-300)).item()
+
+
+@pytest.mark.parametrize("flags", FLAGS, ids=lambda f: "-".join(map(str, f)))
+def test_paths_agree_float64(flags):
+    ref, ref_opt = _trajectory("single", flags)
+    for path in ("foreach", "fused"):
+        got, opt = _trajectory(path, flags)
+        for p, q in zip(got, ref, strict=True):
+            assert _rel(p.detach(), q.detach()) <= 1e-12, (path, p.shape)
+            for key, v in ref_opt.state[q].items():
+                w = opt.state[p][key]
+                assert w.dtype == v.dtype and w.shape == v.shape, key
+                if key == "step":
+                    assert torch.equal(w, v)
+                else:
+                    assert _rel(w, v) <= 1e-12, (path, key)
+        assert got[0][0].item() == 0.0
+
+
+def test_paths_agree_with_tensor_lr_and_groups():
+    outs = {}
+    for path in PATHS:
+        params = _params(3)
+        opt = LaProp([{"params": params[:3]},
+                      {"params": params[3:], "lr": torch.tensor(1e-2, dtype=torch.float64),
+                       "betas": (0.5, 0.99)}],
+                     lr=torch.tensor(3e-2, dtype=torch.float64), amsgrad=True, centered=True,
+                     t_init=3, weight_decay=0.05, **PATHS[path])
+        gen = torch.Generator().manual_seed(9)
+        for _ in range(30):
+            for p in params:
+                p.grad = torch.randn(p.shape, generator=gen, dtype=p.dtype)
+            opt.step()
+        outs[path] = params
+    for path in ("foreach", "fused"):
+        for p, q in zip(outs[path], outs["single"], strict=True):
+            assert _rel(p.detach(), q.detach()) <= 1e-12
+
+
+def test_paths_agree_float32_mixed_dtypes():
+    # one optimizer over float32 and float64 params: foreach/fused group by dtype
+    outs = {}
+    for path in PATHS:
+        torch.manual_seed(0)
+        params = [torch.nn.Parameter(torch.randn(5, dtype=torch.float32)),
+                  torch.nn.Parameter(torch.randn(4, dtype=torch.float64)),
+                  torch.nn.Parameter(torch.randn(3, dtype=torch.float32))]
+        opt = LaProp(params, lr=1e-2, centered=True, t_init=2, **PATHS[path])
+        for _ in range(20):
+            for p in params:
+                p.grad = torch.randn_like(p)
+            opt.step()
+        outs[path] = params
+    for path in ("foreach", "fused"):
+        for p, q in zip(outs[path], outs["single"], strict=True):
+            tol = 1e-5 if p.dtype == torch.float32 else 1e-12
+            assert _rel(p.detach(), q.detach()) <= tol
+
+
+def test_default_path_choice(monkeypatch):
+    calls = []
+    import laprop._fused as fused_mod
+
+    real_fused = fused_mod._fused_laprop
+    real_multi = F._multi_tensor_laprop
+    real_single = F._single_tensor_laprop
+    monkeypatch.setattr(fused_mod, "_fused_laprop",
+                        lambda *a, **k: (calls.append("fused"), real_fused(*a, **k)))
+    monkeypatch.setattr(F, "_multi_tensor_laprop",
+                        lambda *a, **k: (calls.append("foreach"), real_multi(*a, **k)))
+    monkeypatch.setattr(F, "_single_tensor_laprop",
+                        lambda *a, **k: (calls.append("single"), real_single(*a, **k)))
+    cases = [({}, "fused"), ({"foreach": True}, "foreach"), ({"foreach": False}, "single"),
+             ({"fused": True}, "fused"), ({"fused": False}, "foreach")]
+    for kw, expected in cases:
+        calls.clear()
+        p = torch.nn.Parameter(torch.ones(3))
+        opt = LaProp([p], **kw)
+        p.grad = torch.ones(3)
+        opt.step()
+        assert calls == [expected], kw
+    # differentiable=True always runs the single-tensor path
+    calls.clear()
+    w = torch.ones(3, requires_grad=True).clone()
+    opt = LaProp([w], differentiable=True)
+    w.grad = torch.ones(3)
+    opt.step()
+    assert calls == ["single"]
