@@ -1,0 +1,31 @@
+"""Errata generated from the checker's output: every refuted step becomes one line.
+
+Nothing here is typed by hand: :func:`errata` reads :class:`StepResult` objects produced by
+:func:`laprop_theory.proof.decide.check_claim` and prints the paper's equation, what it
+asserts, and the certified counterexample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..proof.core import StepResult
+
+
+def errata(results: Iterable[StepResult]) -> list[str]:
+    """One readable line per refuted step (statement or proof step)."""
+    lines = []
+    for r in results:
+        v = r.verdict
+        if v.status != "refuted":
+            continue
+        cex = v.counterexample or {}
+        point = ", ".join(f"{k} = {val.split(' ')[0]}" for k, val in cex.get("point",
+                                                                              {}).items())
+        where = f" at {point}" if point else ""
+        lines.append(
+            f"{r.step.eq or r.claim} [{r.claim}/{r.step.id}]: the paper's "
+            f"\"{r.step.justification}\" fails: {r.step.lhs} {r.step.rel} {r.step.rhs} is false"
+            f"{where} (lhs {cex.get('lhs')}, rhs {cex.get('rhs')}; {cex.get('violation')}; "
+            f"method {v.method}). Encoding: {r.step.note}")
+    return lines

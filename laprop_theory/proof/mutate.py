@@ -1,0 +1,176 @@
+"""Mutation suite: mechanically wrong variants of each step, which the checker must reject.
+
+Operators (DESIGN.md §3): flip the relation (to its strict negation, so that an equality
+mutated to '>' is false too), perturb an equality (rhs + 1), drop a factor, invert a factor,
+change an exponent (doubled), swap μ and ν, widen a domain (one range stretched past an end,
+or the extra constraints removed). A mutant is *killed* when :func:`decide` does not prove
+it. Survivors are reported, not hidden; a survivor may be a genuinely true mutant (an
+equivalent mutant), which still counts as not killed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from .core import Claim, Domain, Range, Step, Verdict
+from .decide import decide
+
+_FLIP = {"<=": ">", "<": ">=", ">=": "<", ">": "<="}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    claim: str
+    step: str
+    operator: str
+    mutant: Step
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    mutant: Mutant
+    verdict: Verdict
+    equivalent_by: str | None = None  # a second, different method also proved the mutant
+
+    @property
+    def killed(self) -> bool:
+        return self.verdict.status != "proved"
+
+
+def _factors(e: Any) -> list[Any]:
+    return [a for a in sp.Mul.make_args(e) if a.free_symbols] if isinstance(e, sp.Mul) else []
+
+
+def _replace_step(step: Step, op: str, **kw: Any) -> tuple[str, Step]:
+    return op, dataclasses.replace(step, id=f"{step.id}~{op}", **kw)
+
+
+def mutants_of(step: Step) -> Iterator[tuple[str, Step]]:
+    """Every mutant of one step, as (operator, mutated step)."""
+    lhs, rhs = sp.sympify(step.lhs), sp.sympify(step.rhs)
+    if step.rel in _FLIP:
+        yield _replace_step(step, "flip", rel=_FLIP[step.rel])
+    else:
+        yield _replace_step(step, "perturb", rhs=rhs + 1)
+    for side, expr in (("lhs", lhs), ("rhs", rhs)):
+        for i, f in enumerate(_factors(expr)[:2]):
+            dropped = expr / f
+            yield _replace_step(step, f"drop-{side}{i}", **{side: dropped})
+            yield _replace_step(step, f"invert-{side}{i}", **{side: dropped / f})
+        pows = sorted((p for p in expr.atoms(sp.Pow) if p.args[1].is_Number and p.free_symbols),
+                      key=sp.default_sort_key)
+        for i, pw in enumerate(pows[:2]):
+            b, x = pw.args
+            yield _replace_step(step, f"exponent-{side}{i}",
+                                **{side: expr.xreplace({pw: b ** (2 * x)})})
+    free = lhs.free_symbols | rhs.free_symbols
+    names = {str(s): s for s in step.domain.symbols if s in free}
+    if "mu" in names and "nu" in names:
+        sw = {names["mu"]: names["nu"], names["nu"]: names["mu"]}
+        yield _replace_step(step, "swap-mu-nu", lhs=lhs.xreplace(sw), rhs=rhs.xreplace(sw))
+    for s, r in step.domain.ranges.items():
+        if s not in free:
+            continue  # the relation does not depend on s: widening it is an equivalent mutant
+        if r.hi != sp.oo and r.lo != -sp.oo:
+            width = r.hi - r.lo
+            yield _replace_step(step, f"widen-{s}-hi", domain=step.domain.widened(
+                s, Range(r.lo, r.hi + width, r.lo_open, r.hi_open, r.integer)))
+            yield _replace_step(step, f"widen-{s}-lo", domain=step.domain.widened(
+                s, Range(r.lo - width, r.hi, r.lo_open, r.hi_open, r.integer)))
+        elif r.lo != -sp.oo:
+            yield _replace_step(step, f"widen-{s}-lo", domain=step.domain.widened(
+                s, Range(r.lo - 1, r.hi, r.lo_open, r.hi_open, r.integer)))
+    if step.domain.constraints:
+        yield _replace_step(step, "drop-constraints",
+                            domain=Domain(dict(step.domain.ranges), ()))
+
+
+def _same(a: Step, b: Step) -> bool:
+    """The same assertion: syntactically equal after sympy's canonicalisation (e.g.
+    oo + 1 -> oo), or equal relations over a widened box that the constraints cut back to
+    the original domain (z3 shows the widened domain has no point outside the original).
+    Such an equivalent mutant is not generated."""
+    if a.rel != b.rel or sp.sympify(a.lhs) != sp.sympify(b.lhs) or sp.sympify(a.rhs) != \
+            sp.sympify(b.rhs):
+        return False
+    return a.domain == b.domain or _domain_within(b.domain, a.domain)
+
+
+def _domain_within(wide: Domain, narrow: Domain) -> bool:
+    """z3: every point of ``wide`` lies in ``narrow`` (unsat of wide ∧ ¬narrow)."""
+    import z3
+
+    from .decide import _z3_prepare
+
+    try:
+        pw = _z3_prepare(Step("w", sp.Integer(0), "=", sp.Integer(0), wide))
+        pn = _z3_prepare(Step("n", sp.Integer(0), "=", sp.Integer(0), narrow))
+    except Exception:  # noqa: BLE001  (unsupported constraint: not shown equivalent)
+        return False
+    if pw is None or pn is None:
+        return False
+    solver = z3.SolverFor("QF_NRA")
+    solver.set("timeout", 2000)
+    solver.add(*pw[0], *pw[2][1], *pn[2][1], z3.Not(z3.And(*pn[0])))
+    return solver.check() == z3.unsat
+
+
+def mutants(claims: Iterable[Claim], proved: set[tuple[str, str]] | None = None,
+            per_step: int | None = None) -> list[Mutant]:
+    """Mutants of the statements and steps of ``claims`` (only of the steps in ``proved``,
+    given as (claim id, step id), when that set is given: mutating a step that is not proved
+    tests nothing). ``per_step`` caps the mutants per step (deterministically, spreading
+    over operators)."""
+    out = []
+    for c in claims:
+        for st in (c.statement, *c.steps):
+            sid = "statement" if st is c.statement else st.id
+            if proved is not None and (c.id, sid) not in proved:
+                continue
+            ms = [(op, m) for op, m in mutants_of(st) if not _same(st, m)]
+            if per_step is not None and len(ms) > per_step:
+                stride = len(ms) / per_step
+                ms = [ms[int(i * stride)] for i in range(per_step)]
+            out.extend(Mutant(c.id, sid, op, m) for op, m in ms)
+    return out
+
+
+def run_mutants(ms: Iterable[Mutant], *, budget: float = 1.5, seed: int = 0,
+                equivalence_budget: float = 4.0) -> list[MutantResult]:
+    """Decide every mutant; a proved mutant is re-decided by the *other* proving methods,
+    and if one of them proves it too it is recorded as an equivalent mutant
+    (``equivalent_by``), shown by an independent method."""
+    out = []
+    for m in ms:
+        v = decide(m.mutant, budget=budget, seed=seed)
+        eq_by = None
+        if v.status == "proved":
+            others = tuple(x for x in ("sympy", "smt", "interval") if x != v.method)
+            w = decide(m.mutant, budget=equivalence_budget, seed=seed, methods=others)
+            eq_by = w.method if w.status == "proved" else None
+        out.append(MutantResult(m, v, eq_by))
+    return out
+
+
+def kill_rate(results: list[MutantResult]) -> float:
+    """Killed / (mutants not shown equivalent by an independent method)."""
+    counted = [r for r in results if r.equivalent_by is None]
+    return sum(r.killed for r in counted) / len(counted) if counted else 1.0
+
+
+def equivalents(results: list[MutantResult]) -> list[str]:
+    return [f"{r.mutant.claim}/{r.mutant.step} [{r.mutant.operator}] {r.mutant.mutant.lhs} "
+            f"{r.mutant.mutant.rel} {r.mutant.mutant.rhs} -- proved by {r.verdict.method} and "
+            f"{r.equivalent_by}" for r in results if r.equivalent_by is not None]
+
+
+def survivors(results: list[MutantResult]) -> list[str]:
+    return [f"{r.mutant.claim}/{r.mutant.step} [{r.mutant.operator}] {r.mutant.mutant.lhs} "
+            f"{r.mutant.mutant.rel} {r.mutant.mutant.rhs} over {r.mutant.mutant.domain.describe()}"
+            f" -- proved by {r.verdict.method}: {r.verdict.detail}"
+            for r in results if not r.killed and r.equivalent_by is None]

@@ -1,0 +1,93 @@
+"""The decision methods on toy steps whose truth we know by hand (laprop_theory.proof.decide)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy as sp
+
+from laprop_theory.proof import decide as D
+from laprop_theory.proof.core import Domain, Range, Step, Verdict
+
+x, y = sp.symbols("x y", real=True)
+R01 = Range(0, 1)
+
+
+def st(lhs, rel, rhs, ranges, cons=()):
+    return Step("toy", lhs, rel, rhs, Domain(ranges, tuple(cons)))
+
+
+def later(s: float = 5.0) -> float:
+    return time.monotonic() + s
+
+
+def test_square_nonnegative_proved():
+    v = D.decide(st(x**2, ">=", 0, {x: Range()}), budget=3)
+    assert v.status == "proved" and v.method in ("sympy", "smt", "interval")
+
+
+def test_x_le_1_on_0_2_refuted_with_certified_point():
+    v = D.decide(st(x, "<=", 1, {x: Range(0, 2)}), budget=3)
+    assert v.status == "refuted" and v.method in ("counterexample", "smt")
+    value = sp.Rational(v.counterexample["point"]["x"].split(" ")[0])
+    assert 1 < value <= 2  # a genuine violation inside the domain
+
+
+def test_am_gm_toy_proved_and_tightened_refuted():
+    assert D.decide(st(x * (1 - x), "<=", sp.Rational(1, 4), {x: R01}), budget=3).status == \
+        "proved"
+    v = D.decide(st(x * (1 - x), "<=", sp.Rational(1, 5), {x: R01}), budget=3)
+    assert v.status == "refuted"
+    px = sp.Rational(v.counterexample["point"]["x"].split(" ")[0])
+    assert px * (1 - px) > sp.Rational(1, 5)
+
+
+def test_strict_relation_refuted_by_exact_equality():
+    v = D.decide(st(x, "<", x, {x: R01}), budget=2)
+    assert v.status == "refuted"
+
+
+def test_each_method_alone():
+    true_box = st(x * (1 - x) + y * y * x, "<=", sp.Rational(3, 10) + y, {x: R01, y: R01})
+    assert D._interval(true_box, later()).status == "proved"
+    assert D._interval(st(x, "<=", sp.Rational(1, 2), {x: R01}), later()) is None
+    assert D._smt(st(sp.Abs(x + y), "<=", sp.Abs(x) + sp.Abs(y), {x: Range(), y: Range()}),
+                  later()).status == "proved"
+    smt_false = D._smt(st(sp.sqrt(x), "<=", x, {x: Range(0, 2)}), later())
+    assert smt_false.status == "refuted"
+    px = sp.Rational(smt_false.counterexample["point"]["x"].split(" ")[0])
+    assert sp.sqrt(px) > px
+    assert D._sympy(st((x - y) ** 2, ">=", 0, {x: Range(), y: Range()}), later()).status == \
+        "proved"
+    assert D._sympy(st(x - y, ">=", 0, {x: Range(), y: Range()}), later()) is None
+
+
+def test_certify_rejects_a_point_that_satisfies_the_relation():
+    s = st(x, "<=", 1, {x: Range(0, 2)})
+    assert D.certify(s, {x: sp.Rational(1, 2)}) is None
+    assert D.certify(s, {x: 3}) is None  # outside the domain
+    assert D.certify(s, {x: sp.Rational(3, 2)}) is not None
+
+
+def test_undefined_expressions_are_not_proved():
+    # 1/sqrt(1-x) <= 1/sqrt(1-x) is an identity where defined, meaningless for x > 1.
+    s = st(1 / sp.sqrt(1 - x), "<=", 1 / sp.sqrt(1 - x), {x: Range(0, 2, hi_open=True)})
+    assert D.decide(s, budget=3).status != "proved"
+
+
+def test_relaxation_of_symbolic_powers():
+    mu, t = sp.Symbol("mu", real=True), sp.Symbol("t", integer=True)
+    s = Step("pow", mu**t, "<=", mu, Domain({mu: Range(0, 1), t: Range(1, sp.oo, integer=True)}))
+    relaxed = D.relax_powers(s)
+    assert relaxed is not None and t not in relaxed.lhs.free_symbols
+    assert D.decide(s, budget=3).status == "proved"
+    wrong = Step("pow", mu**t, ">=", mu, s.domain)
+    assert D.decide(wrong, budget=3).status == "refuted"
+
+
+def test_refuted_needs_counterexample_and_method():
+    with pytest.raises(ValueError):
+        Verdict("refuted", "counterexample", "x", None)
+    with pytest.raises(ValueError):
+        Verdict("proved", None)
