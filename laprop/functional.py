@@ -15,7 +15,6 @@ with c_m = 1 − μ^t, c_n = 1 − ν^t, μ = β1, ν = β2, λ_t = lr, w = weig
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import torch
@@ -50,18 +49,13 @@ def laprop(
     Path choice: ``fused=True`` runs the one-pass kernel of :mod:`laprop._fused`;
     ``foreach=True`` the ``torch._foreach_*`` path; ``foreach=False`` (or
     ``differentiable=True``) the single-tensor reference. With ``foreach=None, fused=None``
-    the fused kernel is used when :func:`laprop._fused._fused_supported` accepts the params
-    (dense float/complex tensors, plain ``Tensor``/``Parameter`` on CPU or CUDA, one device)
-    and, on CPU, its C++ extension can be built (first use compiles it, tens of seconds; a
-    failed build warns once and falls back); otherwise the foreach path, as
-    ``torch.optim.Adam`` defaults. Under ``torch.compile`` the default is the foreach path.
+    the foreach path runs, as ``torch.optim.Adam`` defaults: the fused kernel is opt-in
+    because its first use on a CPU machine compiles a C++ extension (about 45 s, then cached).
     Complex tensors are viewed as pairs of reals before any path runs, so every path sees
     real tensors only.
     """
     if fused and foreach:
         raise RuntimeError("fused=True and foreach=True cannot both be set")
-    if fused is None and foreach is None:
-        fused = _default_to_fused(params, differentiable)
     if has_complex:
         params, grads, exp_avgs, exp_avg_sqs = map(_real, (params, grads, exp_avgs,
                                                            exp_avg_sqs))
@@ -79,41 +73,6 @@ def laprop(
        weight_decay=weight_decay, eps=eps, eps_mode=eps_mode, maximize=maximize,
        capturable=capturable, differentiable=differentiable, has_complex=False,
        grad_scale=grad_scale, found_inf=found_inf)
-
-
-_fallback_warned = False
-
-
-def _default_to_fused(params: list[Tensor], differentiable: bool) -> bool:
-    """Whether ``foreach=None, fused=None`` should take the fused path (see :func:`laprop`)."""
-    global _fallback_warned
-    if differentiable or not params or torch.jit.is_scripting():
-        return False
-    if torch.compiler.is_compiling():
-        return False
-    # tensor subclasses (DTensor from FSDP2/TP, ...) go through foreach, which dispatches
-    if any(type(p) not in (Tensor, torch.nn.Parameter) for p in params):
-        return False
-    if len({p.device for p in params}) > 1:
-        return False
-    try:
-        from ._fused import _fused_supported
-    except ImportError:
-        return False
-    if not _fused_supported([torch.view_as_real(p) if p.is_complex() else p for p in params]):
-        return False
-    if params[0].device.type == "cpu":
-        try:
-            from ._fused import _load_extension
-
-            _load_extension()
-        except (ImportError, RuntimeError) as exc:
-            if not _fallback_warned:
-                _fallback_warned = True
-                warnings.warn(f"LaProp: fused CPU kernel unavailable, using the foreach path "
-                              f"({exc})", RuntimeWarning, stacklevel=3)
-            return False
-    return True
 
 
 def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bool,
@@ -176,7 +135,7 @@ def _single_tensor_laprop(
         # s_t = sqrt(v_t / c_n + ε) (inside) or sqrt(v_t / c_n) + ε (outside)
         s = (v / c_n + eps).sqrt() if eps_mode == "inside" else (v / c_n).sqrt() + eps
         # u_t = g_t / s_t, with 0/0 := 0
-        u = torch.where(s > 0, g / s, torch.zeros_like(g))
+        u = torch.where(s == 0, torch.zeros_like(g), g / s)  # NaN gradients propagate
         # m_t = μ m_{t−1} + (1 − μ) λ u_t
         m.mul_(beta1).add_(u * ((1 - beta1) * lr))
         # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
@@ -258,7 +217,7 @@ def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_
         torch._foreach_add_(s, eps)
     u = torch._foreach_div(g, s)
     if eps < torch.finfo(m_l[0].dtype).tiny:  # 0/0 := 0 (s can only be 0 when eps ~ 0)
-        u = [torch.where(d > 0, x, torch.zeros_like(x)) for x, d in zip(u, s, strict=True)]
+        u = [torch.where(d == 0, torch.zeros_like(x), x) for x, d in zip(u, s, strict=True)]
     # m_t = μ m_{t−1} + (1 − μ) λ u_t
     torch._foreach_mul_(m_l, beta1)
     torch._foreach_mul_(u, (1 - beta1) * lr)

@@ -91,14 +91,13 @@ class LaProp(Optimizer):
             orders of magnitude: with g = 1e-10 at t = 1 the inside step moves θ by
             ≈ 3.2e-3·λ, the outside one by ≈ λ (a near-sign update).
         maximize: maximise the objective instead of minimising it.
-        foreach: ``True``: the multi-tensor ``torch._foreach_*`` path; ``False``: the
-            single-tensor reference path.
-        fused: use the one-pass kernel (C++ on CPU, compiled on first use; ``torch.compile``
-            on accelerators). Fastest; see ``python -m laprop.bench``. When neither flag is
-            given, the fused kernel is used where it supports the params (plain dense
-            float/complex tensors on one CPU or CUDA device, kernel buildable), else foreach
-            (tensor subclasses such as FSDP2's DTensor, under ``torch.compile``, or if the
-            C++ build fails, with one warning). All paths compute the same update.
+        foreach: ``True``: the multi-tensor ``torch._foreach_*`` path (also the default when
+            neither flag is given, as in ``torch.optim.Adam``); ``False``: the single-tensor
+            reference path.
+        fused: the one-pass kernel (C++ on CPU, built on first use, about 45 s once per
+            machine and cached; ``torch.compile`` on accelerators). Fastest; see
+            ``python -m laprop.bench``. Plain dense float/complex params on one device; not
+            for tensor subclasses such as FSDP2's DTensor. All paths compute the same update.
         capturable: keep the step count on the device and compute bias corrections there
             (for CUDA graphs).
         differentiable: let autograd flow through the step (single-tensor path only).

@@ -120,7 +120,7 @@ def test_default_path_choice(monkeypatch):
                         lambda *a, **k: (calls.append("foreach"), real_multi(*a, **k)))
     monkeypatch.setattr(F, "_single_tensor_laprop",
                         lambda *a, **k: (calls.append("single"), real_single(*a, **k)))
-    cases = [({}, "fused"), ({"foreach": True}, "foreach"), ({"foreach": False}, "single"),
+    cases = [({}, "foreach"), ({"foreach": True}, "foreach"), ({"foreach": False}, "single"),
              ({"fused": True}, "fused"), ({"fused": False}, "foreach")]
     for kw, expected in cases:
         calls.clear()
