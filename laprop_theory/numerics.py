@@ -116,3 +116,302 @@ def mp_str(x: Any, digits: int = 40) -> str:
     precision above ``digits``: mpmath rounds to the *current* precision when printing)."""
     with mpmath.workdps(digits + 10):
         return mpmath.nstr(x, digits, strip_zeros=False)
+
+
+# ----------------------------------------------------------------------------- ARB (balls)
+#
+# A third number system, for *certification*: python-flint ``arb`` balls (midpoint ± radius,
+# every operation rounded outward), wrapped in :class:`Ball` so that a comparison whose answer
+# the enclosures do not decide raises :class:`UndecidedComparison` instead of silently picking a
+# branch (python-flint itself answers ``False`` to an undecided comparison). The same recurrence
+# code of :mod:`laprop_theory.recurrences` runs unchanged: ``ARB`` implements the interface of
+# :class:`Backend`. The working precision is flint's global ``ctx.prec`` (bits); set it with
+# :func:`arb_workprec`.
+
+
+class UndecidedComparison(ArithmeticError):
+    """Two balls overlap, so the comparison a recurrence asked for is not decided."""
+
+
+def _to_arb(x: Any) -> Any:
+    """An ``arb`` ball containing ``x`` exactly: ints, Fractions, decimal strings, mpf (exact
+    binary), floats (exact binary), Balls and arbs."""
+    from fractions import Fraction
+
+    import flint
+
+    if isinstance(x, Ball):
+        return x.v
+    if isinstance(x, flint.arb):
+        return x
+    if isinstance(x, bool | int | flint.fmpz):
+        return flint.arb(x)
+    if isinstance(x, Fraction):
+        return flint.arb(flint.fmpq(x.numerator, x.denominator))
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float):
+        man, exp = mpmath.mpf(x).man_exp  # exact: a float is a binary fraction
+        return flint.arb(man) * flint.arb(2) ** exp if man else flint.arb(0)
+    if isinstance(x, mpmath.mpf):
+        if not mpmath.isfinite(x):
+            raise ValueError(f"cannot enclose {x} in a ball")
+        man, exp = x.man_exp
+        return flint.arb(man) * flint.arb(2) ** exp if man else flint.arb(0)
+    if isinstance(x, str):
+        return flint.arb(x.strip())  # a decimal string: enclosed, rounding outward
+    raise TypeError(f"cannot convert {type(x).__name__} to a ball")
+
+
+class Ball:
+    """An ``arb`` ball whose comparisons raise :class:`UndecidedComparison` when undecided.
+
+    Arithmetic with ints, floats, Fractions, decimal strings' balls and other Balls returns
+    Balls; ``==`` is decided only when both balls are exact (or certainly different).
+    """
+
+    __slots__ = ("v",)
+
+    def __init__(self, value: Any) -> None:
+        self.v = _to_arb(value)
+
+    # arithmetic ---------------------------------------------------------------------------
+    def __add__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(self.v + _to_arb(o))
+
+    def __radd__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(_to_arb(o) + self.v)
+
+    def __sub__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(self.v - _to_arb(o))
+
+    def __rsub__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(_to_arb(o) - self.v)
+
+    def __mul__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(self.v * _to_arb(o))
+
+    def __rmul__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(_to_arb(o) * self.v)
+
+    def __truediv__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(self.v / _to_arb(o))
+
+    def __rtruediv__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return Ball(_to_arb(o) / self.v)
+
+    def __pow__(self, o: Any) -> Ball:
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        if isinstance(o, int | np.integer):
+            return Ball(self.v ** int(o))
+        return Ball(self.v ** _to_arb(o))
+
+    def __neg__(self) -> Ball:
+        return Ball(-self.v)
+
+    def __pos__(self) -> Ball:
+        return self
+
+    def __abs__(self) -> Ball:
+        return Ball(abs(self.v))
+
+    # comparisons: decided or raise -------------------------------------------------------
+    def _cmp(self, o: Any, op: str) -> bool:
+        a, b = self.v, _to_arb(o)
+        true = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+        false = {"<": a >= b, "<=": a > b, ">": a <= b, ">=": a < b}[op]
+        if true:
+            return True
+        if false:
+            return False
+        raise UndecidedComparison(f"undecided comparison {a} {op} {b}")
+
+    def __lt__(self, o: Any) -> bool:
+        return self._cmp(o, "<")
+
+    def __le__(self, o: Any) -> bool:
+        return self._cmp(o, "<=")
+
+    def __gt__(self, o: Any) -> bool:
+        return self._cmp(o, ">")
+
+    def __ge__(self, o: Any) -> bool:
+        return self._cmp(o, ">=")
+
+    def __eq__(self, o: Any) -> bool:  # type: ignore[override]
+        a, b = self.v, _to_arb(o)
+        if a == b:  # flint: True only when both are exact and equal
+            return True
+        if a != b:  # flint: True only when the balls are disjoint
+            return False
+        raise UndecidedComparison(f"undecided comparison {a} == {b}")
+
+    def __ne__(self, o: Any) -> bool:  # type: ignore[override]
+        return not self.__eq__(o)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        return not self.__eq__(0)
+
+    # helpers ------------------------------------------------------------------------------
+    def sqrt(self) -> Ball:
+        if self.v.is_exact() and self.v.is_zero():
+            return Ball(0)
+        if not self.v >= 0:
+            if self.v < 0:
+                raise ValueError(f"square root of the negative ball {self.v}")
+            raise UndecidedComparison(f"square root of a ball that may be negative: {self.v}")
+        return Ball(self.v.sqrt())
+
+    def lower(self) -> Any:
+        return self.v.lower()
+
+    def upper(self) -> Any:
+        return self.v.upper()
+
+    def __repr__(self) -> str:
+        return f"Ball({self.v.str(radius=True)})"
+
+    __str__ = __repr__
+
+
+def _ball_safe_div(a: Ball, b: Ball) -> Ball:
+    """a / b with 0 / 0 := 0, decided on exact zeros only; a ball b that may be 0 is undecided."""
+    if b.v.is_exact() and b.v.is_zero():
+        if a.v.is_exact() and a.v.is_zero():
+            return Ball(0)
+        if a.v.contains(0):
+            raise UndecidedComparison(f"{a.v} / 0: the numerator may or may not be 0")
+        raise ZeroDivisionError(f"nonzero {a.v} divided by an exact zero")
+    if b.v.contains(0):
+        raise UndecidedComparison(f"division by a ball containing 0: {b.v}")
+    return a / b
+
+
+def _ball_sign(x: Ball) -> Ball:
+    if x.v.is_exact() and x.v.is_zero():
+        return Ball(0)
+    if x.v > 0:
+        return Ball(1)
+    if x.v < 0:
+        return Ball(-1)
+    raise UndecidedComparison(f"undecided sign of {x.v}")
+
+
+def _ball_max(a: Ball, b: Ball) -> Ball:
+    """max(a, b) as a ball: an enclosure of the maximum, not a choice of branch."""
+    return Ball(_to_arb(a).max(_to_arb(b)))
+
+
+_ball_u = np.frompyfunc(Ball, 1, 1)
+_ball_sqrt_u = np.frompyfunc(lambda x: Ball(x).sqrt(), 1, 1)
+_ball_sign_u = np.frompyfunc(lambda x: _ball_sign(Ball(x)), 1, 1)
+_ball_max_u = np.frompyfunc(lambda a, b: _ball_max(Ball(a), Ball(b)), 2, 1)
+_ball_safe_div_u = np.frompyfunc(lambda a, b: _ball_safe_div(Ball(a), Ball(b)), 2, 1)
+
+
+@dataclass(frozen=True)
+class ArbBackend(Backend):
+    """``ARB``: object arrays of :class:`Ball` (python-flint arb), for certification.
+
+    Values enter exactly (ints, Fractions, mpf and floats as binary fractions) or enclosed
+    (decimal strings, which are rounded outward); every result is a ball guaranteed to contain
+    the exact value of the recurrence on those inputs. A branch the balls cannot decide raises
+    :class:`UndecidedComparison`; a division by a ball that contains 0 (but is not exactly 0)
+    raises it too. Precision: flint's ``ctx.prec`` (see :func:`arb_workprec`).
+    """
+
+    def array(self, values: Iterable[Any] | Any) -> np.ndarray:
+        arr = np.asarray(values, dtype=object)
+        if arr.ndim == 0:
+            out = np.empty((), dtype=object)
+            out[()] = Ball(arr.item())
+            return out
+        return _ball_u(arr).astype(object)
+
+    def scalar(self, x: Any) -> Any:
+        return Ball(x)
+
+    def zeros_like(self, x: np.ndarray) -> np.ndarray:
+        out = np.empty(np.shape(x), dtype=object)
+        out[...] = Ball(0)
+        return out
+
+    def sqrt(self, x: np.ndarray) -> np.ndarray:
+        return _ball_sqrt_u(x)
+
+    def sign(self, x: np.ndarray) -> np.ndarray:
+        return _ball_sign_u(x)
+
+    def maximum(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return _ball_max_u(a, b)
+
+    def where(self, cond: np.ndarray, a: Any, b: Any) -> np.ndarray:
+        return np.where(cond, a, b).astype(object)
+
+    def safe_div(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return _ball_safe_div_u(a, b)
+
+
+ARB = ArbBackend("arb")
+"""Ball arithmetic (python-flint arb) for certified enclosures; see :class:`ArbBackend`."""
+
+
+class arb_workprec:  # noqa: N801 (a context manager named like mpmath.workprec)
+    """``with arb_workprec(bits):`` run ARB arithmetic at ``bits`` bits, then restore."""
+
+    def __init__(self, bits: int) -> None:
+        self.bits = int(bits)
+
+    def __enter__(self) -> arb_workprec:
+        import flint
+
+        self._saved = flint.ctx.prec
+        flint.ctx.prec = self.bits
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        import flint
+
+        flint.ctx.prec = self._saved
+
+
+@dataclass(frozen=True)
+class MPVectorScalars(Backend):
+    """``MPV``: the ``MP`` number system, with scalars held as shape-(1,) object arrays.
+
+    Same values, bit for bit, as ``MP`` (the same mpmath operations in the same order, rounded
+    at the same working precision), but several times faster on one sequence: with ``MP`` an
+    expression ``scalar * array`` first asks mpmath to convert the array, which fails only
+    after formatting the whole array into an error message; here both operands are arrays and
+    numpy multiplies elementwise at once. Results have shape (1,) where ``MP`` gives a
+    scalar, so use it for arrays of coordinates (shape (..., 1) or (..., d)), as the searcher
+    does. (The name stays ``"mp"``: code that asks ``bk.name == "mp"`` gets mpmath.)
+    """
+
+    def scalar(self, x: Any) -> Any:
+        out = np.empty((1,), dtype=object)
+        out[0] = mpmath.mpf(x)
+        return out
+
+
+MPV = MPVectorScalars("mp")
+"""``MP`` values, faster for one sequence: see :class:`MPVectorScalars`."""
