@@ -18,7 +18,6 @@ import mpmath
 from tqdm import tqdm
 
 from .. import regret as RG
-from ..figures import reddi_figure
 from ..numerics import F64, MP, mp_str
 from .common import CLIError, emit_json, positive_int, unit_interval
 
@@ -151,6 +150,8 @@ def _reddi(args: argparse.Namespace) -> int:
         f64_runs = {n: RG.run_reddi(a, args.figure_steps, C=args.C, backend=F64, name=n)
                     for n, a in algs.items()}
         fig = Path(args.out) / f"reddi_C{args.C}_mu{m}.png"
+        from ..figures import reddi_figure  # matplotlib only when a figure is drawn
+
         reddi_figure(f64_runs, fig, title=f"Reddi et al. counterexample: C={args.C}, "
                      f"mu={m}, nu=1/(1+C^2), alpha_t={args.alpha}/sqrt(t) (float64)")
         report["settings"].append({
