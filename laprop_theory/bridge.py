@@ -23,8 +23,12 @@ squares in the normal range of the state dtype — see :mod:`laprop_theory.strat
   B = max_k |u_k|, read off the exact run (Proposition 1: B ≤ 1/sqrt(1 − ν) for plain
   LaProp and AmsProp; centered LaProp can exceed it), and so is that of Δ_t = m_t/c_m up to
   the factor 1/c_m ≤ 1/(1 − μ) (and two more roundings).
-* θ_{t+1} = (θ_t − Δ_t)(1 − λ w) is rounded into the param dtype: + u_p |θ_{t+1}| + u_c |θ_t|.
-* Summing over the steps: tol_t = Σ_{s≤t} [ C λ B_s s u_c κ_β κ_c / c_m(s) + 2 u_p |θ_{s+1}| ]
+* θ_{t+1} = (θ_t − Δ_t)(1 − λ w) is rounded into the param dtype: + u_p |θ_{t+1}| + u_c |θ_t|,
+  plus, near zero, the absolute error of gradual underflow: rounding to a dtype whose smallest
+  positive (subnormal) value is η_p errs by at most η_p/2 (the standard model
+  fl(x) = x(1 + δ) + η, |η| ≤ η_p/2; it matters for float16, η_p = 2^-24 ≈ 6e-8).
+* Summing over the steps: tol_t = Σ_{s≤t} [ C λ B_s s u_c κ_β κ_c / c_m(s) + 2 u_p |θ_{s+1}|
+  + 2 u_c |θ_s| + η_p ]
   with the safety constant C = 16 (twice the operation count above).
 
 Low-precision params round θ every step (the u_p term dominates); float64 runs are held to
@@ -152,6 +156,7 @@ def tolerance(traj: R.Trajectory, config: Config, dtype: str) -> np.ndarray:
     """Per-step, per-coordinate bound on |θ_torch − θ_exact| (shape (T+1, d)); derivation in
     the module docstring."""
     u_p = DTYPE_INFO[dtype].unit_roundoff
+    eta_p = DTYPE_INFO[dtype].param_eta  # twice the underflow error η_p/2 (two roundings)
     u_c = DTYPE_INFO["float64"].unit_roundoff if dtype == "float64" else 2.0**-24
     mu, nu = float(config.mu), float(config.nu)
     kappa_beta = 1.0 + max(mu / (1.0 - mu), nu / (1.0 - nu))
@@ -175,7 +180,7 @@ def tolerance(traj: R.Trajectory, config: Config, dtype: str) -> np.ndarray:
         theta_next = np.abs(np.array([float(x) for x in traj.thetas[s]]))
         theta_prev = np.abs(np.array([float(x) for x in traj.thetas[s - 1]]))
         acc = acc + SAFETY * lam * B * s * u_c * kappa_beta * kappa_c / c_m \
-            + 2 * u_p * theta_next + 2 * u_c * theta_prev
+            + 2 * u_p * theta_next + 2 * u_c * theta_prev + eta_p
         tol[s] = acc
     return tol
 

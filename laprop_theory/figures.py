@@ -1,8 +1,15 @@
-"""Figures shared by the command line, the notebooks and the paper: one function per figure,
-each writing a file (matplotlib, Agg backend) and returning its path.
+"""Figures shared by the command line, the notebooks and the paper: one function per figure.
 
 * :func:`reddi_figure` -- the Reddi, Kale & Kumar (2018) counterexample: average regret
-  R(t)/t and the iterate x_t for each algorithm (runs from :func:`laprop_theory.regret.run_reddi`).
+  R(t)/t and the iterate x_t for each algorithm (runs from :func:`laprop_theory.regret.run_reddi`);
+  writes a file and returns its path.
+* :func:`update_bounds_figure` -- the exact suprema of the LaProp and Adam update against
+  t, beside the paper's bounds (Prop. 1; Prop. 2 as stated and as its proof reaches it).
+* :func:`adam_supremum_map` -- Adam's supremum over (μ, ν) at a fixed t, with the curve
+  μ = sqrt(ν) past which it grows without bound in t.
+
+The last two return the matplotlib Figure (shown inline in a notebook) and also write it to
+``path`` when one is given. Outside a Jupyter kernel the Agg backend is used (no screen).
 """
 
 from __future__ import annotations
@@ -11,13 +18,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import sys
+
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["reddi_figure"]
+__all__ = ["reddi_figure", "update_bounds_figure", "adam_supremum_map"]
 
 
 def reddi_figure(results: Mapping[str, Any], path: str | Path, *, title: str = "") -> Path:
@@ -52,3 +63,72 @@ def reddi_figure(results: Mapping[str, Any], path: str | Path, *, title: str = "
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def _finish(fig: Any, path: str | Path | None) -> Any:
+    fig.tight_layout()
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def _num(x: Any) -> float:
+    return float("inf") if x is None or x == mpmath.inf else float(x)
+
+
+def update_bounds_figure(mu: float | str, nu: float | str, T: int, *,
+                         path: str | Path | None = None) -> Any:
+    """Left: sup |LaProp update| (units of λ) for t = 1..T against Prop. 1's 1/sqrt(1 − ν).
+    Right: sup |Adam update| against Prop. 2 as stated, 1/(1 − μ/sqrt(ν)), and the bound its
+    proof reaches, Eq. (15) (both drawn only where the paper gives them, μ < sqrt(ν)).
+    The suprema are the closed forms of :mod:`laprop_theory.bounds.suprema`."""
+    from .bounds.paper import prop1_bound, prop2_proof_bound, prop2_stated_bound
+    from .bounds.suprema import adam_supremum, laprop_supremum
+
+    ts = np.arange(1, T + 1)
+    lap = [_num(laprop_supremum(mu, nu, int(t), dps=30).value) for t in ts]
+    adam = [_num(adam_supremum(mu, nu, int(t), dps=30).value) for t in ts]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    a.plot(ts, lap, "o-", ms=3, label="exact sup, LaProp")
+    a.axhline(_num(prop1_bound(nu)), color="k", ls="--", label="Prop. 1: 1/sqrt(1-ν)")
+    b.plot(ts, adam, "o-", ms=3, color="C1", label="exact sup, Adam")
+    stated, proof = prop2_stated_bound(mu, nu), prop2_proof_bound(mu, nu)
+    if stated is not None:
+        b.axhline(_num(stated), color="C3", ls="--", label="Prop. 2 as stated")
+        b.axhline(_num(proof), color="k", ls=":", label="Prop. 2's proof, Eq. (15)")
+    else:
+        b.text(0.5, 0.9, "no bound in the paper (μ ≥ sqrt(ν))", transform=b.transAxes,
+               ha="center", fontsize=8)
+    b.set_yscale("log")
+    for ax, name in ((a, "LaProp"), (b, "Adam")):
+        ax.set_xlabel("step t")
+        ax.set_ylabel(f"largest |{name} update| / λ")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"μ = {mu}, ν = {nu}", fontsize=10)
+    return _finish(fig, path)
+
+
+def adam_supremum_map(t: int = 50, *, n: int = 41, path: str | Path | None = None) -> Any:
+    """log10 of sup |Adam update| / λ at step t over a grid of μ, ν ∈ [0, 0.99], with the
+    curve μ = sqrt(ν): below it the supremum stays bounded as t → ∞, above it it grows like
+    (μ/sqrt(ν))^t (the closed form of :func:`laprop_theory.bounds.suprema.adam_supremum`)."""
+    from .bounds.suprema import adam_supremum
+
+    grid = np.linspace(0.0, 0.99, n)
+    z = np.empty((n, n))
+    for i, nu in enumerate(grid):
+        for j, mu in enumerate(grid):
+            v = adam_supremum(float(mu), float(nu), t, dps=20).value
+            z[i, j] = np.log10(_num(v)) if v != mpmath.inf else np.nan
+    fig, ax = plt.subplots(figsize=(5.2, 4.2))
+    im = ax.pcolormesh(grid, grid, np.clip(z, 0, 12), shading="auto", cmap="viridis")
+    fig.colorbar(im, ax=ax, label=f"log10 sup |Adam update| / λ at t = {t} (clipped at 12)")
+    ax.plot(np.sqrt(grid), grid, "w--", lw=1.2, label="μ = sqrt(ν)")
+    ax.set_xlim(0, 0.99)
+    ax.set_xlabel("μ (β1)")
+    ax.set_ylabel("ν (β2)")
+    ax.legend(loc="lower right", fontsize=8)
+    return _finish(fig, path)

@@ -47,13 +47,18 @@ class DtypeInfo:
     mantissa_bits: int
     state_max: float  # largest finite value of the state dtype
     state_tiny: float  # smallest normal value of the state dtype
+    param_eta: float  # smallest positive (subnormal) value of the param dtype
 
 
 DTYPE_INFO: dict[str, DtypeInfo] = {
-    "float64": DtypeInfo("float64", 2.0**-53, 53, 1.7976931348623157e308, 2.2250738585072014e-308),
-    "float32": DtypeInfo("float32", 2.0**-24, 24, 3.4028234663852886e38, 1.1754943508222875e-38),
-    "bfloat16": DtypeInfo("bfloat16", 2.0**-8, 8, 3.4028234663852886e38, 1.1754943508222875e-38),
-    "float16": DtypeInfo("float16", 2.0**-11, 11, 3.4028234663852886e38, 1.1754943508222875e-38),
+    "float64": DtypeInfo("float64", 2.0**-53, 53, 1.7976931348623157e308, 2.2250738585072014e-308,
+                          2.0**-1074),
+    "float32": DtypeInfo("float32", 2.0**-24, 24, 3.4028234663852886e38, 1.1754943508222875e-38,
+                          2.0**-149),
+    "bfloat16": DtypeInfo("bfloat16", 2.0**-8, 8, 3.4028234663852886e38, 1.1754943508222875e-38,
+                            2.0**-133),
+    "float16": DtypeInfo("float16", 2.0**-11, 11, 3.4028234663852886e38, 1.1754943508222875e-38,
+                           2.0**-24),
 }
 # float16 params hold gradients of magnitude at most 65504 and at least 2^-24 (subnormal).
 _F16_MAX, _F16_TINY = 65504.0, 2.0**-14

@@ -9,6 +9,7 @@ from laprop_theory.claims import all_claims
 from laprop_theory.proof.core import Domain, Range, Step
 from laprop_theory.proof.decide import check_claim
 from laprop_theory.proof.mutate import (
+    equivalence,
     equivalents,
     kill_rate,
     mutants,
@@ -51,3 +52,35 @@ def test_kill_rate_fast_subset():
 def test_kill_rate_all_claims():
     ids = {c.id for c in all_claims() if c.id != "theorem1"}
     assert _run(ids, per_step=6, budget=1.5) >= 0.95
+
+
+def _gauss_integral(power: int) -> sp.Integral:
+    x = sp.Symbol("x", real=True)
+    return sp.Integral(x**power * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi), (x, -sp.oo, sp.oo))
+
+
+def test_divergence_rule_needs_positive_finite_factors_and_a_divergent_one():
+    mu = sp.Symbol("mu", real=True)
+    dom = Domain({mu: Range(0, 1, lo_open=True, hi_open=True)})
+    wide = Domain({mu: Range(0, 2, lo_open=True, hi_open=True)})
+    divergent, one = _gauss_integral(-2), _gauss_integral(2)  # E[1/x^2] = oo, E[x^2] = 1
+    # true: a positive factor times a divergent integral (sympy proves it, the rule agrees)
+    s = Step("s", mu**2 * divergent * one + 1, "=", sp.oo, dom)
+    assert equivalence(s, "sympy") == "divergence"
+    # (1 - mu) changes sign on (0, 2): the rule must not call the product +oo
+    s_wide = Step("s", (1 - mu) * divergent, "=", sp.oo, wide)
+    assert equivalence(s_wide, "sympy") is None
+    # no divergent factor at all: mu * E[x^2] is finite
+    assert equivalence(Step("s", mu * one, "=", sp.oo, dom), "sympy") is None
+
+
+def test_identity_rule_needs_definedness():
+    mu = sp.Symbol("mu", real=True)
+    ok = Step("s", mu * (1 - mu) + mu**2, "<=", mu, Domain({mu: Range(-5, 5)}))
+    assert equivalence(ok, "sympy") in ("identity", "smt", "interval")
+    # the same identity times sqrt(1 - mu), which is not real for mu > 1: an identity of
+    # undefined expressions proves nothing
+    r = sp.sqrt(1 - mu)
+    bad = Step("s", r * (mu**2 - 1) / (mu - 1), "=", r * (mu + 1), Domain({mu: Range(2, 3)}))
+    assert sp.simplify(bad.lhs - bad.rhs) == 0
+    assert equivalence(bad, "sympy") is None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import mpmath
 
+from ..bounds.paper import prop1_bound, prop2_proof_bound, prop2_stated_bound
 from ..bounds.suprema import adam_supremum, laprop_supremum
 from ..numerics import mp_str
 from ..proof.core import StepResult
@@ -74,13 +75,11 @@ def bound_markdown(points: tuple[tuple[str, str, int], ...] = BOUND_POINTS,
              "Prop. 2 proof (15) |", "|---|---|---|---|---|---|---|---|"]
     with mpmath.workdps(dps):
         for mu, nu, t in points:
-            m, n = mpmath.mpf(mu), mpmath.mpf(nu)
             ls = laprop_supremum(mu, nu, t, dps=dps).value
             asup = adam_supremum(mu, nu, t, dps=dps).value
-            p1 = 1 / mpmath.sqrt(1 - n)
-            ok = n > 0 and m < mpmath.sqrt(n)
-            p2 = 1 / (1 - m / mpmath.sqrt(n)) if ok else None
-            p2p = 1 / (mpmath.sqrt(1 - n) * (1 - m / mpmath.sqrt(n))) if ok else None
+            p1 = prop1_bound(nu, dps=dps)
+            p2 = prop2_stated_bound(mu, nu, dps=dps)
+            p2p = prop2_proof_bound(mu, nu, dps=dps)
             flag = " (**violated**)" if p2 is not None and asup > p2 else ""
             lines.append(f"| {mu} | {nu} | {t} | {_fmt(ls)} | {_fmt(p1)} | {_fmt(asup)} | "
                          f"{_fmt(p2)}{flag} | {_fmt(p2p)} |")

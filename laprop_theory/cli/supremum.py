@@ -6,6 +6,7 @@ import argparse
 
 import mpmath
 
+from ..bounds.paper import prop1_bound, prop2_stated_bound
 from ..bounds.suprema import adam_supremum, laprop_supremum
 from ..numerics import mp_str
 from .common import emit_json, positive_int, unit_interval
@@ -22,15 +23,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def paper_bound(algo: str, mu: str, nu: str, dps: int):
-    """The paper's bound: Prop. 1 (LaProp) 1/sqrt(1-ν); Prop. 2 as stated (Adam)
-    1/(1-μ/sqrt(ν)) when μ < sqrt(ν), else None (the paper gives no bound)."""
-    with mpmath.workdps(dps):
-        m, n = mpmath.mpf(mu), mpmath.mpf(nu)
-        if algo == "laprop":
-            return 1 / mpmath.sqrt(1 - n)
-        if n > 0 and m < mpmath.sqrt(n):
-            return 1 / (1 - m / mpmath.sqrt(n))
-        return None
+    """The paper's bound: Prop. 1 for LaProp, Prop. 2 as stated for Adam (None where the
+    paper gives none); :mod:`laprop_theory.bounds.paper`."""
+    if algo == "laprop":
+        return prop1_bound(nu, dps=dps)
+    return prop2_stated_bound(mu, nu, dps=dps)
 
 
 def run(args: argparse.Namespace) -> int:

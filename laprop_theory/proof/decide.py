@@ -557,11 +557,11 @@ def _sympy(step: Step, deadline: float) -> Verdict | None:
                 if sp.cancel(sp.together(g)) != 0 and sp.simplify(g) != 0:
                     return None
                 continue
-            s = _sign(g)
-            if s is None:
-                s = _sign(sp.simplify(g))
-            ok = s in (("neg", "nonpos", "zero") if kind == "le" else ("neg",))
-            if not ok:
+            want = ("neg", "nonpos", "zero") if kind == "le" else ("neg",)
+            # each sign found is sound; a weaker one (e.g. 'nonneg' for what is 0) does not
+            # end the search: the canonical forms may show more
+            if _sign(g) not in want and _sign(sp.cancel(sp.together(g))) not in want \
+                    and _sign(sp.simplify(g)) not in want:
                 return None
     how = "simplify(lhs - rhs) == 0" if kind == "eq" else "sign of lhs - rhs"
     return Verdict("proved", "sympy", f"{how} on {len(cases)} parametrised case(s)")

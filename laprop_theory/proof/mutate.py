@@ -4,8 +4,23 @@ Operators (DESIGN.md §3): flip the relation (to its strict negation, so that an
 mutated to '>' is false too), perturb an equality (rhs + 1), drop a factor, invert a factor,
 change an exponent (doubled), swap μ and ν, widen a domain (one range stretched past an end,
 or the extra constraints removed). A mutant is *killed* when :func:`decide` does not prove
-it. Survivors are reported, not hidden; a survivor may be a genuinely true mutant (an
-equivalent mutant), which still counts as not killed.
+it. Survivors are reported, not hidden.
+
+A true mutant (an *equivalent* mutant: the operator happened to keep the relation true) is
+not a wrong variant, so it is left out of the kill rate, but only when a procedure other than
+the one that proved it shows it true too (:func:`equivalence`):
+
+* another method of :func:`decide` (sympy, smt, interval) proves it;
+* ``identity``: sympy simplifies lhs − rhs to 0, the relation admits equality, and both
+  sides are shown defined on the whole domain (z3 or sympy) — an identity stays true on
+  any domain where it is defined, whatever a widening operator did;
+* ``divergence``: for relations between extended reals (Eq. 8): each side is a product or
+  sum of parameter-free improper integrals that sympy evaluates (to ∞ or to a positive
+  number) and of finite factors that z3 shows positive on the domain, with at least one
+  ∞ per side: both sides are +∞, and ∞ = ∞, ∞ ≥ ∞, ∞ ≤ ∞ hold as the original step reads
+  them.
+
+Any other survivor counts as not killed.
 """
 
 from __future__ import annotations
@@ -140,19 +155,93 @@ def mutants(claims: Iterable[Claim], proved: set[tuple[str, str]] | None = None,
     return out
 
 
+def _has_infinity(e: Any) -> bool:
+    return bool(sp.sympify(e).has(sp.Integral, sp.Limit, sp.oo))
+
+
+def _positive(e: Any, domain: Domain, budget: float) -> bool:
+    """e > 0 everywhere on the domain, shown by z3 or interval arithmetic (not sympy)."""
+    if e.is_number:
+        return bool(e.is_positive)
+    v = decide(Step("pos", e, ">", sp.Integer(0), domain), budget=budget,
+               methods=("smt", "interval"))
+    return v.status == "proved"
+
+
+def _plus_infinity(e: Any, domain: Domain, budget: float) -> bool:
+    """e = +∞ on the whole domain by the divergence rule (module docstring)."""
+    e = sp.sympify(e)
+    if e == sp.oo:
+        return True
+    if isinstance(e, (sp.Mul, sp.Add)):
+        parts = e.args
+        if isinstance(e, sp.Mul):
+            finite_ok = [_positive(a, domain, budget) for a in parts if not _has_infinity(a)]
+        else:
+            finite_ok = [_positive(a, domain, budget) or sp.Integer(0) == a
+                         for a in parts if not _has_infinity(a)]
+        infinite = [a for a in parts if _has_infinity(a)]
+        values = [_integral_value(a, domain) for a in infinite]
+        if not infinite or not all(finite_ok) or any(v is None for v in values):
+            return False
+        kinds = ["inf" if v == sp.oo else "pos" if v is not True and v.is_positive else
+                 "inf" if v is True else "bad" for v in values]
+        return "bad" not in kinds and "inf" in kinds
+    if isinstance(e, sp.Pow):
+        return bool(e.args[1].is_positive) and _plus_infinity(e.args[0], domain, budget)
+    return False
+
+
+def _integral_value(e: Any, domain: Domain) -> Any:
+    """A parameter-free improper integral's exact value (sympy), or True when e is itself
+    +∞ by the rule; None when neither can be shown."""
+    if isinstance(e, sp.Integral) and e.free_symbols.isdisjoint(domain.symbols):
+        v = e.doit()
+        return None if v.has(sp.Integral, sp.nan, sp.zoo) else v
+    return True if _plus_infinity(e, domain, 2.0) else None
+
+
+def _identity(step: Step, deadline: float) -> bool:
+    from .decide import defined_on_domain
+
+    if step.rel not in ("=", "<=", ">="):
+        return False
+    if sp.simplify(sp.sympify(step.lhs) - sp.sympify(step.rhs)) != 0:
+        return False
+    return defined_on_domain(step, deadline)
+
+
+def equivalence(step: Step, proved_by: str | None, *, budget: float = 6.0,
+                seed: int = 0) -> str | None:
+    """The name of a procedure other than ``proved_by`` that shows ``step`` true, or None
+    (module docstring)."""
+    import time
+
+    others = tuple(x for x in ("sympy", "smt", "interval") if x != proved_by)
+    w = decide(step, budget=budget, seed=seed, methods=others)
+    if w.status == "proved":
+        return w.method
+    if _has_infinity(step.lhs) or _has_infinity(step.rhs):
+        if step.rel in ("=", "<=", ">=") and _plus_infinity(step.lhs, step.domain, 2.0) \
+                and _plus_infinity(step.rhs, step.domain, 2.0):
+            return "divergence"
+        return None
+    if _identity(step, time.monotonic() + 2.0):
+        return "identity"
+    return None
+
+
 def run_mutants(ms: Iterable[Mutant], *, budget: float = 1.5, seed: int = 0,
-                equivalence_budget: float = 4.0) -> list[MutantResult]:
-    """Decide every mutant; a proved mutant is re-decided by the *other* proving methods,
-    and if one of them proves it too it is recorded as an equivalent mutant
-    (``equivalent_by``), shown by an independent method."""
+                equivalence_budget: float = 6.0) -> list[MutantResult]:
+    """Decide every mutant; a proved mutant goes to :func:`equivalence`, and if a procedure
+    other than the proving one shows it true it is recorded as an equivalent mutant
+    (``equivalent_by``)."""
     out = []
     for m in ms:
         v = decide(m.mutant, budget=budget, seed=seed)
         eq_by = None
         if v.status == "proved":
-            others = tuple(x for x in ("sympy", "smt", "interval") if x != v.method)
-            w = decide(m.mutant, budget=equivalence_budget, seed=seed, methods=others)
-            eq_by = w.method if w.status == "proved" else None
+            eq_by = equivalence(m.mutant, v.method, budget=equivalence_budget, seed=seed)
         out.append(MutantResult(m, v, eq_by))
     return out
 
