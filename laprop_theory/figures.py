@@ -14,11 +14,10 @@ The last two return the matplotlib Figure (shown inline in a notebook) and also 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import sys
 
 import matplotlib
 

@@ -5,7 +5,7 @@ Examples::
 
     python -m laprop_theory regret --mu 0.9 --nu 0.999 --zeta 0.99 --lam 0.1 --steps 200 \\
         --dims 3 --seed 0
-    python -m laprop_theory regret --reddi --out paper/generated --json
+    python -m laprop_theory regret --reddi --out docs/figures --json
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="Reddi: T of the mpmath runs whose outcomes are reported")
     p.add_argument("--figure-steps", type=positive_int("figure-steps"), default=30000,
                    help="Reddi: T of the float64 runs drawn in the figure (exploration only)")
-    p.add_argument("--out", default="paper/generated", help="Reddi: folder for the figure")
+    p.add_argument("--out", default="docs/figures", help="Reddi: folder for the figure")
     p.add_argument("--json", action="store_true")
 
 
