@@ -8,7 +8,9 @@
 * :func:`adam_supremum_map` -- Adam's supremum over (μ, ν) at a fixed t, with the curve
   μ = sqrt(ν) past which it grows without bound in t.
 
-The last two return the matplotlib Figure (shown inline in a notebook) and also write it to
+* :func:`update_sizes_figure` -- the step size |Δθ_t| of several runs against t, with bound lines.
+
+The last three return the matplotlib Figure (shown inline in a notebook) and also write it to
 ``path`` when one is given. Outside a Jupyter kernel the Agg backend is used (no screen).
 """
 
@@ -27,7 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["reddi_figure", "update_bounds_figure", "adam_supremum_map"]
+__all__ = ["reddi_figure", "update_bounds_figure", "adam_supremum_map", "update_sizes_figure"]
 
 
 def reddi_figure(results: Mapping[str, Any], path: str | Path, *, title: str = "") -> Path:
@@ -130,4 +132,30 @@ def adam_supremum_map(t: int = 50, *, n: int = 41, path: str | Path | None = Non
     ax.set_xlabel("μ (β1)")
     ax.set_ylabel("ν (β2)")
     ax.legend(loc="lower right", fontsize=8)
+    return _finish(fig, path)
+
+
+def update_sizes_figure(runs: Mapping[str, Any], *, bounds: Mapping[str, Any] | None = None,
+                        title: str = "", path: str | Path | None = None) -> Any:
+    """|Δθ_t| of coordinate 0 against the step t for each labelled run (a
+    :class:`laprop_theory.recurrences.Trajectory` of one coordinate; run with λ = 1 the sizes
+    are in units of λ), on a log scale, with optional horizontal lines ``bounds`` (label ->
+    value; None and ∞ are skipped). Used by the course notebooks to compare Adam and LaProp
+    on the same gradients."""
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for k, (label, traj) in enumerate(runs.items()):
+        sizes = [_num(abs(d[0])) for d in traj.deltas]
+        ax.plot(np.arange(1, len(sizes) + 1), sizes, "o-", ms=2.5, lw=1.0, color=f"C{k}",
+                label=label)
+    for k, (label, value) in enumerate((bounds or {}).items()):
+        v = _num(value)
+        if np.isfinite(v):
+            ax.axhline(v, color="k", ls=("--", ":", "-.")[k % 3], lw=1.0, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("|update| / λ")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
     return _finish(fig, path)

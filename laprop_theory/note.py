@@ -31,7 +31,7 @@ import mpmath
 
 from .numerics import F64, MP, mp_str
 
-CHECK_BUDGET = 8.0
+CHECK_BUDGET = 15.0
 REDDI = {"C": "3", "alpha": "0.5", "mu": "0.3", "mp_steps": 600, "f64_steps": 30000}
 SEARCHES = (("prop2-statement", "0", "0.999", 2), ("laprop-update", "0.9", "0.999", 12),
             ("adam-update", "0.9", "0.999", 12))

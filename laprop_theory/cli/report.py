@@ -20,7 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--records", default="docs/figures",
                    help="folder holding the experiments' JSON records")
     p.add_argument("--budget", type=float, default=None,
-                   help="checker budget per step in seconds (default: the note's, 8)")
+                   help="checker budget per step in seconds "
+                        "(default: laprop_theory.note.CHECK_BUDGET)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
