@@ -9,8 +9,12 @@
   μ = sqrt(ν) past which it grows without bound in t.
 
 * :func:`update_sizes_figure` -- the step size |Δθ_t| of several runs against t, with bound lines.
+* :func:`regret_bound_figure` -- measured regret R(T) against Theorem 1's bound as T grows.
+* :func:`search_progress_figure` -- the gap to a known supremum against the time budget, for
+  the searcher and for random search.
+* :func:`steps_against_suprema_figure` -- measured torch update sizes against exact suprema.
 
-The last three return the matplotlib Figure (shown inline in a notebook) and also write it to
+All but the first return the matplotlib Figure (shown inline in a notebook) and also write it to
 ``path`` when one is given. Outside a Jupyter kernel the Agg backend is used (no screen).
 """
 
@@ -29,7 +33,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["reddi_figure", "update_bounds_figure", "adam_supremum_map", "update_sizes_figure"]
+__all__ = ["reddi_figure", "update_bounds_figure", "adam_supremum_map", "update_sizes_figure",
+           "regret_bound_figure", "search_progress_figure", "steps_against_suprema_figure"]
 
 
 def reddi_figure(results: Mapping[str, Any], path: str | Path, *, title: str = "") -> Path:
@@ -147,6 +152,105 @@ def update_sizes_figure(runs: Mapping[str, Any], *, bounds: Mapping[str, Any] | 
         sizes = [_num(abs(d[0])) for d in traj.deltas]
         ax.plot(np.arange(1, len(sizes) + 1), sizes, "o-", ms=2.5, lw=1.0, color=f"C{k}",
                 label=label)
+    for k, (label, value) in enumerate((bounds or {}).items()):
+        v = _num(value)
+        if np.isfinite(v):
+            ax.axhline(v, color="k", ls=("--", ":", "-.")[k % 3], lw=1.0, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("|update| / λ")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _finish(fig, path)
+
+
+def regret_bound_figure(results: Mapping[str, Any], *, title: str = "",
+                        path: str | Path | None = None) -> Any:
+    """Theorem 1 in pictures: the measured regret R(T) against the bound, as T grows.
+
+    ``results`` maps a label to a sequence of :class:`laprop_theory.regret.RegretResult`
+    (one algorithm run on problems of increasing length T, e.g. from
+    :func:`laprop_theory.regret.run_regret`). Left: R(T) (markers) with the bound of Eq. (9)
+    (dashed) and its worst-case form (dotted), log–log. Right: the average regret R(T)/T and
+    Eq. (9)/T, both of which go to 0 like 1/sqrt(T) when the theorem applies. Non-positive
+    regrets are not drawn (log scale)."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for k, (label, runs) in enumerate(results.items()):
+        runs = sorted(runs, key=lambda r: r.T)
+        ts = np.array([r.T for r in runs], dtype=float)
+        reg = np.array([_num(r.regret) for r in runs])
+        eq9 = np.array([_num(r.bound_eq9) for r in runs])
+        worst = np.array([_num(r.bound_worst) for r in runs])
+        pos = reg > 0
+        c = f"C{k}"
+        a.plot(ts[pos], reg[pos], "o-", ms=4, color=c, label=f"R(T): {label}")
+        a.plot(ts, eq9, "--", color=c, lw=1.0, label=f"Eq. (9): {label}")
+        a.plot(ts, worst, ":", color=c, lw=1.0, label=f"worst case: {label}")
+        b.plot(ts[pos], reg[pos] / ts[pos], "o-", ms=4, color=c, label=f"R(T)/T: {label}")
+        b.plot(ts, eq9 / ts, "--", color=c, lw=1.0, label=f"Eq. (9)/T: {label}")
+    for ax, name in ((a, "regret R(T)"), (b, "average regret R(T)/T")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("horizon T")
+        ax.set_ylabel(name)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return _finish(fig, path)
+
+
+def search_progress_figure(curves: Mapping[str, Mapping[float, Any]], supremum: Any, *,
+                           floor: float = 1e-40, title: str = "",
+                           path: str | Path | None = None) -> Any:
+    """How close a search gets to a known supremum within each time budget.
+
+    ``curves`` maps a label to ``{budget in seconds: best value (or None)}``, as returned by
+    :func:`laprop_theory.search.bench.run_searcher` and ``run_random``; ``supremum`` is the
+    exact supremum (e.g. :func:`laprop_theory.bounds.suprema.laprop_supremum`). Draws the gap
+    1 − value/supremum against the budget on log–log axes; gaps below ``floor`` (the
+    supremum reached to the working precision) are drawn at ``floor``, and budgets with no
+    value yet are skipped."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    with mpmath.workdps(60):
+        sup = mpmath.mpf(supremum)
+        for k, (label, by_budget) in enumerate(curves.items()):
+            pts = sorted((float(bud), max(float(1 - mpmath.mpf(v) / sup), floor))
+                         for bud, v in by_budget.items() if v is not None)
+            if pts:
+                xs, ys = zip(*pts, strict=True)
+                ax.plot(xs, ys, "o-", ms=5, color=f"C{k}", label=label)
+    ax.axhline(floor, color="k", ls=":", lw=1.0, label="supremum reached (gap < floor)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("time budget (s)")
+    ax.set_ylabel("gap 1 − value / supremum")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _finish(fig, path)
+
+
+def steps_against_suprema_figure(ts: Any, measured: Mapping[str, Any],
+                                 exact: Mapping[str, Any], *,
+                                 bounds: Mapping[str, Any] | None = None, title: str = "",
+                                 path: str | Path | None = None) -> Any:
+    """Measured update sizes (markers) against exact suprema (lines), as t grows.
+
+    ``ts`` are the steps t; ``measured`` maps a label to one size per t (e.g. the last step
+    of a torch optimizer fed a worst-case gradient sequence of length t, in units of λ);
+    ``exact`` maps a label to one exact value per t (e.g. ``adam_supremum(mu, nu, t).value``);
+    ``bounds`` maps a label to a constant drawn as a horizontal line (None and ∞ skipped).
+    The k-th measured and k-th exact series share a colour. Log scale in the size."""
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    t = np.asarray(list(ts), dtype=float)
+    for k, (label, vals) in enumerate(exact.items()):
+        ax.plot(t, [_num(v) for v in vals], "-", color=f"C{k}", lw=1.4, label=label)
+    for k, (label, vals) in enumerate(measured.items()):
+        ax.plot(t, [_num(v) for v in vals], "o", ms=4, color=f"C{k}", mfc="none", label=label)
     for k, (label, value) in enumerate((bounds or {}).items()):
         v = _num(value)
         if np.isfinite(v):

@@ -1045,7 +1045,12 @@ def decide(step: Step, *, budget: float = 5.0, seed: int = 0,
 
 
 def check_claim(claim: Claim, *, budget: float = 5.0, seed: int = 0) -> list[StepResult]:
-    """Decide a claim's statement (step id ``statement``) and then each proof step."""
+    """Decide a claim's statement (step id ``statement``) and then each proof step.
+
+    A step left ``unverified`` gets one second pass with only the symbolic and interval
+    methods and min(budget, 5 s): in the first pass z3 may use 60% of the budget before it
+    gives up, which leaves sympy a window that machine load can close. The second pass
+    decides with the same sound methods; it only reallocates time."""
     statement = claim.statement
     if statement.id != "statement":
         statement = Step("statement", statement.lhs, statement.rel, statement.rhs,
@@ -1053,5 +1058,11 @@ def check_claim(claim: Claim, *, budget: float = 5.0, seed: int = 0) -> list[Ste
                          statement.note)
     out = []
     for st in (statement, *claim.steps):
-        out.append(StepResult(claim.id, st, decide(st, budget=budget, seed=seed)))
+        v = decide(st, budget=budget, seed=seed)
+        if v.status == "unverified":
+            w = decide(st, budget=min(budget, 5.0), seed=seed, methods=("sympy", "interval"))
+            if w.status != "unverified":
+                v = dataclasses.replace(w, detail=w.detail + " (second pass)",
+                                        seconds=v.seconds + w.seconds)
+        out.append(StepResult(claim.id, st, v))
     return out
