@@ -84,6 +84,22 @@ def _num(x: Any) -> float:
     return float("inf") if x is None or x == mpmath.inf else float(x)
 
 
+def _update_axes(ax: Any, bounds: Mapping[str, Any] | None, title: str) -> None:
+    """Shared styling of the update-size plots: horizontal bound lines (None and ∞ skipped),
+    log scale, labels, grid, legend and title."""
+    for k, (label, value) in enumerate((bounds or {}).items()):
+        v = _num(value)
+        if np.isfinite(v):
+            ax.axhline(v, color="k", ls=("--", ":", "-.")[k % 3], lw=1.0, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("|update| / λ")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
 def update_bounds_figure(mu: float | str, nu: float | str, T: int, *,
                          path: str | Path | None = None) -> Any:
     """Left: sup |LaProp update| (units of λ) for t = 1..T against Prop. 1's 1/sqrt(1 − ν).
@@ -152,17 +168,7 @@ def update_sizes_figure(runs: Mapping[str, Any], *, bounds: Mapping[str, Any] | 
         sizes = [_num(abs(d[0])) for d in traj.deltas]
         ax.plot(np.arange(1, len(sizes) + 1), sizes, "o-", ms=2.5, lw=1.0, color=f"C{k}",
                 label=label)
-    for k, (label, value) in enumerate((bounds or {}).items()):
-        v = _num(value)
-        if np.isfinite(v):
-            ax.axhline(v, color="k", ls=("--", ":", "-.")[k % 3], lw=1.0, label=label)
-    ax.set_yscale("log")
-    ax.set_xlabel("step t")
-    ax.set_ylabel("|update| / λ")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
+    _update_axes(ax, bounds, title)
     return _finish(fig, path)
 
 
@@ -251,15 +257,5 @@ def steps_against_suprema_figure(ts: Any, measured: Mapping[str, Any],
         ax.plot(t, [_num(v) for v in vals], "-", color=f"C{k}", lw=1.4, label=label)
     for k, (label, vals) in enumerate(measured.items()):
         ax.plot(t, [_num(v) for v in vals], "o", ms=4, color=f"C{k}", mfc="none", label=label)
-    for k, (label, value) in enumerate((bounds or {}).items()):
-        v = _num(value)
-        if np.isfinite(v):
-            ax.axhline(v, color="k", ls=("--", ":", "-.")[k % 3], lw=1.0, label=label)
-    ax.set_yscale("log")
-    ax.set_xlabel("step t")
-    ax.set_ylabel("|update| / λ")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
+    _update_axes(ax, bounds, title)
     return _finish(fig, path)
