@@ -84,3 +84,17 @@ def test_identity_rule_needs_definedness():
     bad = Step("s", r * (mu**2 - 1) / (mu - 1), "=", r * (mu + 1), Domain({mu: Range(2, 3)}))
     assert sp.simplify(bad.lhs - bad.rhs) == 0
     assert equivalence(bad, "sympy") is None
+
+
+def test_implied_rule_needs_a_true_weakening():
+    mu = sp.Symbol("mu", real=True)
+    dom = Domain({mu: Range(0, 1, hi_open=True)})
+    original = Step("o", mu**2, "<=", mu, dom)  # true on [0, 1)
+    weaker = Step("w", mu**2, "<=", 2 * mu, dom)  # mu <= 2 mu there: implied
+    assert equivalence(weaker, "sympy", original=original) in ("implied", "smt", "interval")
+    from laprop_theory.proof.mutate import _implied
+    assert _implied(weaker, original, 2.0, 0)
+    # mu**2 <= mu**3 is false on (0, 1): not a weakening, whatever the original says
+    assert not _implied(Step("x", mu**2, "<=", mu**3, dom), original, 2.0, 0)
+    # no original (not known to be proved): the rule does not apply
+    assert not _implied(weaker, None, 2.0, 0)

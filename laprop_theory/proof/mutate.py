@@ -14,6 +14,9 @@ the one that proved it shows it true too (:func:`equivalence`):
 * ``identity``: sympy simplifies lhs − rhs to 0, the relation admits equality, and both
   sides are shown defined on the whole domain (z3 or sympy) — an identity stays true on
   any domain where it is defined, whatever a widening operator did;
+* ``implied``: the mutant is a weakening of its proved original (same domain and relation;
+  for ≤, its lhs is ≤ the original's lhs and its rhs ≥ the original's rhs, each comparison
+  proved by :func:`decide`), so it follows from the original;
 * ``divergence``: for relations between extended reals (Eq. 8): each side is a product or
   sum of parameter-free improper integrals that sympy evaluates (to ∞ or to a positive
   number) and of finite factors that z3 shows positive on the domain, with at least one
@@ -44,6 +47,7 @@ class Mutant:
     step: str
     operator: str
     mutant: Step
+    original: Step | None = None  # set only when the original step is known to be proved
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,8 @@ def mutants(claims: Iterable[Claim], proved: set[tuple[str, str]] | None = None,
             if per_step is not None and len(ms) > per_step:
                 stride = len(ms) / per_step
                 ms = [ms[int(i * stride)] for i in range(per_step)]
-            out.extend(Mutant(c.id, sid, op, m) for op, m in ms)
+            original = st if proved is not None else None
+            out.extend(Mutant(c.id, sid, op, m, original) for op, m in ms)
     return out
 
 
@@ -211,16 +216,37 @@ def _identity(step: Step, deadline: float) -> bool:
     return defined_on_domain(step, deadline)
 
 
+def _implied(step: Step, original: Step | None, budget: float, seed: int) -> bool:
+    """``step`` is a weakening of the proved ``original`` (module docstring)."""
+    if original is None or step.rel != original.rel or step.domain != original.domain:
+        return False
+    le = step.rel in ("<=", "<")
+    if not le and step.rel not in (">=", ">"):
+        return False
+    # for <=: new lhs <= old lhs and old rhs <= new rhs; for >=: the mirror image
+    pairs = [(step.lhs, original.lhs), (original.rhs, step.rhs)] if le else \
+        [(original.lhs, step.lhs), (step.rhs, original.rhs)]
+    for small, big in pairs:
+        if sp.sympify(small) == sp.sympify(big):
+            continue
+        v = decide(Step("implied", small, "<=", big, step.domain), budget=budget, seed=seed)
+        if v.status != "proved":
+            return False
+    return True
+
+
 def equivalence(step: Step, proved_by: str | None, *, budget: float = 6.0,
-                seed: int = 0) -> str | None:
+                seed: int = 0, original: Step | None = None) -> str | None:
     """The name of a procedure other than ``proved_by`` that shows ``step`` true, or None
-    (module docstring)."""
+    (module docstring). ``original``: the proved step ``step`` was mutated from."""
     import time
 
     others = tuple(x for x in ("sympy", "smt", "interval") if x != proved_by)
     w = decide(step, budget=budget, seed=seed, methods=others)
     if w.status == "proved":
         return w.method
+    if _implied(step, original, budget / 2, seed):
+        return "implied"
     if _has_infinity(step.lhs) or _has_infinity(step.rhs):
         if step.rel in ("=", "<=", ">=") and _plus_infinity(step.lhs, step.domain, 2.0) \
                 and _plus_infinity(step.rhs, step.domain, 2.0):
@@ -241,7 +267,8 @@ def run_mutants(ms: Iterable[Mutant], *, budget: float = 1.5, seed: int = 0,
         v = decide(m.mutant, budget=budget, seed=seed)
         eq_by = None
         if v.status == "proved":
-            eq_by = equivalence(m.mutant, v.method, budget=equivalence_budget, seed=seed)
+            eq_by = equivalence(m.mutant, v.method, budget=equivalence_budget, seed=seed,
+                                original=m.original)
         out.append(MutantResult(m, v, eq_by))
     return out
 
