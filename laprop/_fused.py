@@ -6,9 +6,11 @@ On CPU the update runs in a C++ kernel (:data:`_CPP_SOURCE`) compiled on first u
 it updates every tensor of the step: the elements of all tensors are cut into chunks of whole
 SIMD vectors (``at::vec::Vectorized``, AVX2 where torch's CPU dispatch reports it), the chunks
 are spread over threads with ``at::parallel_for``, and each element reads p, g, m, n (ṽ, n̄
-when enabled) once and writes p, m, n (ṽ, n̄) once. On other devices (CUDA) the same
-per-element formula is compiled by ``torch.compile`` (Triton), once per flag combination,
-over flat 1-D views with dynamic shapes.
+when enabled) once and writes p, m, n (ṽ, n̄) once. On CUDA the same per-element formula
+runs as a hand-written Triton kernel (:mod:`laprop._triton`: one pass, AMP and capturable
+without host synchronisation) where ``triton`` is installed; elsewhere (or without triton)
+it is compiled by ``torch.compile`` once per flag combination over flat 1-D views with
+dynamic shapes (the fallback).
 
 The update (docs/optimizer-spec.md; paper Algorithms 1-4), per element at step t:
 
@@ -27,6 +29,7 @@ by ``grad_scale`` in the same pass (and written back unscaled, as torch does).
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -313,6 +316,42 @@ def _load_extension() -> Any:
         return _ext
 
 
+_warned = False
+
+
+def cpu_kernel_available() -> bool:
+    """True when the C++ kernel is loaded or can be built now (the first call on a machine
+    builds it: about 45 s, then cached). Where it cannot be built, warns once and returns
+    False: the default path then runs foreach."""
+    global _warned
+    try:
+        _load_extension()
+        return True
+    except RuntimeError as exc:
+        if not _warned:
+            _warned = True
+            warnings.warn(f"LaProp: {exc}; the default path uses foreach instead of the fused "
+                          f"kernel", RuntimeWarning, stacklevel=4)
+        return False
+
+
+_triton_ok: bool | None = None
+
+
+def triton_available() -> bool:
+    """True when ``triton`` imports (then ``fused=True`` on CUDA runs the Triton kernel, else
+    the ``torch.compile`` fallback)."""
+    global _triton_ok
+    if _triton_ok is None:
+        try:
+            import triton  # noqa: F401
+
+            _triton_ok = True
+        except Exception:
+            _triton_ok = False
+    return _triton_ok
+
+
 _FLOAT_DTYPES = (torch.float64, torch.float32, torch.float16, torch.bfloat16)
 
 
@@ -344,6 +383,21 @@ def _fused_laprop(
     if not params:
         return
     if params[0].device.type != "cpu":
+        if params[0].device.type == "cuda" and triton_available():
+            from ._triton import triton_update
+
+            lists = (params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if amsgrad else [],
+                     exp_avg_centers if centered else [])
+            fix = _contiguous_or_none(*lists)
+            triton_update(*(fix[0] if fix is not None else lists), state_steps,
+                          amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1,
+                          beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps,
+                          eps_mode=eps_mode, maximize=maximize, grad_scale=grad_scale,
+                          found_inf=found_inf)
+            if fix is not None:
+                for dst, src in fix[1]:
+                    dst.copy_(src)
+            return
         _compiled_update(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
                          exp_avg_centers, state_steps, amsgrad=amsgrad, centered=centered,
                          t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,

@@ -1,7 +1,8 @@
 """`python -m laprop.bench`: steady-state time per ``optimizer.step()``, side by side.
 
 Candidates (each on its own copy of the same deterministic parameters and gradients):
-LaProp single-tensor, foreach and fused; ``torch.optim.Adam`` foreach and fused; the LaProp of
+LaProp default (no flag: the fused kernel on CPU where it can be built), single-tensor,
+foreach and fused; ``torch.optim.Adam`` default (no flag), foreach and fused; the LaProp of
 ``pytorch_optimizer`` and of ``timm`` where installed. Steps of all candidates are interleaved
 (round-robin, rotating the order) so that noise from other processes hits them alike.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import statistics
 import sys
 import time
@@ -40,12 +42,35 @@ from torch import Tensor
 _DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16,
            "float64": torch.float64}
 LR = 1e-3
+MAX_STEPS = 1000
+"""Upper limit of --steps and --warmup: seven candidates at up to ~0.3 s a step."""
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit code 2
+    _seen: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201
+        self._seen = [a for a in (sys.argv[1:] if args is None else args) if isinstance(a, str)]
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:  # one line, exit code 2, arguments cut to 60
+        for a in sorted((a for a in self._seen if len(a) > 60), key=len, reverse=True):
+            message = message.replace(repr(a), _quote(a)).replace(a, _quote(a)[1:-1])
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         print(f"laprop.bench: error: {message}", file=sys.stderr)
         raise SystemExit(2)
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _count(text: str) -> int:
+    """An integer in [0, MAX_STEPS] in ASCII digits (int() would take '١٠' and '1_0')."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,12}", text) or not 0 <= int(text) <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, {MAX_STEPS}], "
+                                         f"got {_quote(text)}")
+    return int(text)
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -53,14 +78,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--dtype", choices=tuple(_DTYPES), default="float32")
     ap.add_argument("--workload", choices=("single", "model", "all"), default="all")
-    ap.add_argument("--steps", type=int, default=30, help="timed steps (median reported)")
-    ap.add_argument("--warmup", type=int, default=5, help="untimed steps after the first")
+    ap.add_argument("--steps", type=_count, default=30,
+                    help=f"timed steps (median reported), in [1, {MAX_STEPS}]")
+    ap.add_argument("--warmup", type=_count, default=5,
+                    help=f"untimed steps after the first, in [0, {MAX_STEPS}]")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quick", action="store_true",
                     help="small workloads and few steps (a smoke test; timings meaningless)")
     args = ap.parse_args(argv)
-    if args.steps < 1 or args.warmup < 0:
-        ap.error("--steps must be >= 1 and --warmup >= 0")
+    if not (1 <= args.steps <= MAX_STEPS and 0 <= args.warmup <= MAX_STEPS):
+        ap.error(f"--steps must be in [1, {MAX_STEPS}] and --warmup in [0, {MAX_STEPS}]")
     if args.device == "cuda" and not torch.cuda.is_available():
         ap.error("--device cuda: no CUDA device available")
     if args.quick:
@@ -115,9 +142,11 @@ def _candidates() -> list[Candidate]:
     from laprop import LaProp
 
     cands = [
+        Candidate("laprop default", lambda ps: LaProp(ps, lr=LR)),
         Candidate("laprop single", lambda ps: LaProp(ps, lr=LR, foreach=False)),
         Candidate("laprop foreach", lambda ps: LaProp(ps, lr=LR, foreach=True)),
         Candidate("laprop fused", lambda ps: LaProp(ps, lr=LR, fused=True)),
+        Candidate("adam default", lambda ps: torch.optim.Adam(ps, lr=LR), fp32_state=False),
         Candidate("adam foreach", lambda ps: torch.optim.Adam(ps, lr=LR, foreach=True),
                   fp32_state=False),
         Candidate("adam fused", lambda ps: torch.optim.Adam(ps, lr=LR, fused=True),
@@ -194,27 +223,33 @@ def run_workload(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 c.times.append(ms)
     copy_ms = statistics.median(copy.times)
     copy_gbps = ref_bytes / copy_ms / 1e6
-    adam = next((c for c in live if c.name == "adam fused"), None)
-    adam_ms = statistics.median(adam.times) if adam else float("nan")
+    medians = {c.name: statistics.median(c.times) for c in live}
+    adam_ms = medians.get("adam fused", float("nan"))
+    peers = {f"laprop {k}": f"adam {k}" for k in ("default", "foreach", "fused")}
     rows = []
     for c in cands:
         row: dict[str, Any] = {"name": c.name, "available": c.opt is not None,
                                "note": c.note}
         if c.opt is not None:
-            med, best = statistics.median(c.times), min(c.times)
+            med, best = medians[c.name], min(c.times)
             bpe = _bytes_per_element(dtype, c.n_states, c.fp32_state)
             gbps = bpe * numel / med / 1e6
+            peer = peers.get(c.name)
             row.update(first_call_ms=c.first_ms, ms_median=med, ms_min=best,
-                       ratio_to_adam_fused=med / adam_ms, bytes_per_element=bpe,
-                       gbps=gbps, fraction_of_copy=gbps / copy_gbps)
+                       ratio_to_adam_fused=med / adam_ms,
+                       ratio_to_adam_same_path=(med / medians[peer] if peer in medians
+                                                else None),
+                       bytes_per_element=bpe, gbps=gbps, fraction_of_copy=gbps / copy_gbps)
         rows.append(row)
     for c in cands:
         c.opt = None
     gc.collect()
+    ratios = {k.split()[1]: medians[k] / medians[v] for k, v in peers.items()
+              if k in medians and v in medians}
     return {"workload": name, "numel": numel, "tensors": len(shapes),
             "copy": {"bytes": ref_bytes, "ms_median": copy_ms, "ms_min": min(copy.times),
                      "gbps": copy_gbps},
-            "results": rows}
+            "laprop_over_adam": ratios, "results": rows}
 
 
 def _table(res: dict[str, Any], args: argparse.Namespace) -> str:
@@ -225,15 +260,20 @@ def _table(res: dict[str, Any], args: argparse.Namespace) -> str:
              f"copy of {cp['bytes'] / 1e6:.0f} MB (read+write): {cp['ms_median']:.2f} ms, "
              f"{cp['gbps']:.1f} GB/s",
              f"{'candidate':<26}{'first ms':>10}{'ms/step':>10}{'min ms':>9}{'x adam':>8}"
-             f"{'B/elt':>7}{'GB/s':>7}{'x copy':>8}"]
+             f"{'x peer':>8}{'B/elt':>7}{'GB/s':>7}{'x copy':>8}"]
     for r in res["results"]:
         if not r["available"]:
             lines.append(f"{r['name']:<26}  {r['note']}")
             continue
+        peer = r["ratio_to_adam_same_path"]
         lines.append(f"{r['name']:<26}{r['first_call_ms']:>10.1f}{r['ms_median']:>10.2f}"
                      f"{r['ms_min']:>9.2f}{r['ratio_to_adam_fused']:>8.2f}"
+                     f"{'' if peer is None else f'{peer:.2f}':>8}"
                      f"{r['bytes_per_element']:>7}{r['gbps']:>7.1f}"
                      f"{r['fraction_of_copy']:>8.2f}")
+    ratios = res["laprop_over_adam"]
+    lines.append("LaProp / Adam, same path: " + ", ".join(f"{k} {v:.2f}x"
+                                                          for k, v in ratios.items()))
     return "\n".join(lines)
 
 
@@ -243,11 +283,34 @@ def main(argv: list[str] | None = None) -> int:
     out = {"device": args.device, "dtype": args.dtype, "torch": torch.__version__,
            "threads": torch.get_num_threads(), "steps": args.steps, "warmup": args.warmup,
            "quick": args.quick, "workloads": []}
-    for name in names:
-        res = run_workload(name, args)
-        out["workloads"].append(res)
-        if not args.json:
-            print(_table(res, args), end="\n\n", flush=True)
+    import signal
+    import sys
+    import threading
+
+    def _on_sigterm(signum: int, frame: object) -> None:  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    old = None
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        for name in names:
+            res = run_workload(name, args)
+            out["workloads"].append(res)
+            if not args.json:
+                print(_table(res, args), end="\n\n", flush=True)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the workloads that finished
+        if args.json:
+            out["stopped"] = "interrupted"
+            print(json.dumps(out, indent=2))
+        else:
+            print(f"stopped: interrupted after {len(out['workloads'])} of {len(names)} "
+                  "workloads", flush=True)
+        sys.stderr.write("laprop.bench: interrupted\n")
+        return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
     if args.json:
         print(json.dumps(out, indent=2))
     return 0

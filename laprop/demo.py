@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -65,7 +69,11 @@ def run(name: str, make_opt: Callable[[list[torch.nn.Parameter]], torch.optim.Op
             "wall": wall}
 
 
-def rows(steps: int, seed: int) -> list[dict[str, object]]:
+def rows(steps: int, seed: int, out: list[dict[str, object]] | None = None,
+         ) -> list[dict[str, object]]:
+    """The table's rows, one per optimizer; each is also appended to ``out`` as it finishes
+    (what an interrupt keeps)."""
+    out = [] if out is None else out
     lr = 1e-2
     configs: list[tuple[str, Callable[[list[torch.nn.Parameter]], torch.optim.Optimizer]]] = [
         (f"LaProp  lr={lr:g} μ=0.9 ν=0.999 ε=1e-15",
@@ -75,7 +83,9 @@ def rows(steps: int, seed: int) -> list[dict[str, object]]:
         ("Adai    lr=1 β0=0.1 β2=0.99 ε=1e-3",
          lambda p: Adai(p, lr=1.0, betas=(0.1, 0.99))),
     ]
-    return [run(name, make, steps, seed) for name, make in configs]
+    for name, make in configs:
+        out.append(run(name, make, steps, seed))
+    return out
 
 
 def format_table(table: Sequence[dict[str, object]]) -> str:
@@ -88,41 +98,95 @@ def format_table(table: Sequence[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+MAX_STEPS = 20_000
+"""Upper limit of --steps (three optimizers, ~1-3 ms per full-batch step here: a minute or
+two at the limit)."""
+MAX_SEED = 2**32 - 1
+QUOTE = 60  # the most characters of an argument that a message repeats
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= QUOTE else text[: QUOTE - 3] + "...")
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit code 2
+    _seen: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201
+        self._seen = [a for a in (sys.argv[1:] if args is None else args) if isinstance(a, str)]
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> None:  # one line, exit code 2, arguments cut to 60
+        for a in sorted((a for a in self._seen if len(a) > QUOTE), key=len, reverse=True):
+            message = message.replace(repr(a), _quote(a)).replace(a, _quote(a)[1:-1])
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         sys.stderr.write(f"laprop.demo: error: {message}\n")
         raise SystemExit(2)
 
 
+_INT = re.compile(r"[+-]?[0-9]{1,30}")
+
+
+def _int_in(name: str, lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not _INT.fullmatch(text) or not lo <= int(text) <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer in [{lo}, {hi}], "
+                                             f"got {_quote(text)}")
+        return int(text)
+
+    return parse
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
+    return _int_in("steps", 1, MAX_STEPS)(text)
 
 
 def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    return _int_in("seed", 0, MAX_SEED)(text)
+
+
+class _Stop(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:  # noqa: ARG001
+    raise _Stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m laprop.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=_positive_int, default=300,
-                        help="full-batch training steps per optimizer (default 300)")
-    parser.add_argument("--seed", type=_int, default=0, help="data and init seed (default 0)")
+                        help=f"full-batch training steps per optimizer, in [1, {MAX_STEPS}] "
+                             "(default 300)")
+    parser.add_argument("--seed", type=_int, default=0,
+                        help=f"data and init seed, in [0, {MAX_SEED}] (default 0)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     print(f"2-layer ReLU MLP, synthetic 4-class data (1024 points, 10% label noise), "
-          f"{args.steps} full-batch steps, seed {args.seed}")
-    print(format_table(rows(args.steps, args.seed)))
+          f"{args.steps} full-batch steps, seed {args.seed}", flush=True)
+    done: list[dict[str, object]] = []
+    old = None
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        rows(args.steps, args.seed, done)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the rows that finished, exit code 130
+        if done:
+            print(format_table(done))
+        print(f"stopped: interrupted after {len(done)} of 3 optimizers", flush=True)
+        sys.stderr.write("laprop.demo: interrupted\n")
+        return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
+    print(format_table(done))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    _code = main()
+    if _code == 130:  # interrupted: everything is printed; skip torch's slow teardown
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_code)
+    raise SystemExit(_code)

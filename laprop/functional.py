@@ -15,6 +15,7 @@ with c_m = 1 − μ^t, c_n = 1 − ν^t, μ = β1, ν = β2, λ_t = lr, w = weig
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -44,13 +45,19 @@ def laprop(
     weight_decay: float, eps: float, eps_mode: str, maximize: bool, capturable: bool = False,
     differentiable: bool = False, has_complex: bool = False,
 ) -> None:
-    """Functional LaProp: dispatch to the fused, foreach or single-tensor path.
+    """Functional LaProp (paper Algorithms 1-4, module docstring): dispatch to a path.
 
-    Path choice: ``fused=True`` runs the one-pass kernel of :mod:`laprop._fused`;
-    ``foreach=True`` the ``torch._foreach_*`` path; ``foreach=False`` (or
-    ``differentiable=True``) the single-tensor reference. With ``foreach=None, fused=None``
-    the foreach path runs, as ``torch.optim.Adam`` defaults: the fused kernel is opt-in
-    because its first use on a CPU machine compiles a C++ extension (about 45 s, then cached).
+    Path choice (:func:`choose_path`): ``fused=True`` runs the one-pass kernel of
+    :mod:`laprop._fused`; ``foreach=True`` the ``torch._foreach_*`` path; ``foreach=False`` (or
+    ``differentiable=True``) the single-tensor reference. With ``foreach=None, fused=None`` (the
+    default) the fused C++ kernel runs where it can (plain dense CPU tensors, kernel built or
+    buildable), else the foreach path: see :func:`choose_path`.
+
+    AMP (torch's fused-optimizer protocol): ``grad_scale`` divides every gradient (which is
+    written back unscaled, as torch's fused Adam does) and a nonzero ``found_inf`` skips the
+    step entirely, step counts included. The fused kernels do both in their single pass; the
+    other paths unscale in place before the update.
+
     Complex tensors are viewed as pairs of reals before any path runs, so every path sees
     real tensors only.
     """
@@ -60,19 +67,67 @@ def laprop(
         params, grads, exp_avgs, exp_avg_sqs = map(_real, (params, grads, exp_avgs,
                                                            exp_avg_sqs))
         max_exp_avg_sqs, exp_avg_centers = _real(max_exp_avg_sqs), _real(exp_avg_centers)
-    if fused:
+    path = choose_path(params, foreach=foreach, fused=fused, differentiable=differentiable)
+    if path == "fused":
         from ._fused import _fused_laprop as fn
-    elif foreach is None or foreach:
-        fn = _multi_tensor_laprop if (foreach or not differentiable) else _single_tensor_laprop
-        if torch.jit.is_scripting():
-            fn = _single_tensor_laprop
     else:
-        fn = _single_tensor_laprop
+        fn = _multi_tensor_laprop if path == "foreach" else _single_tensor_laprop
+        if grad_scale is not None or found_inf is not None:
+            if found_inf is not None and float(found_inf) != 0.0:
+                return  # AMP found an inf/NaN gradient: skip the step (the count included)
+            if grad_scale is not None:
+                if differentiable:
+                    grads = [g / grad_scale.to(g.device) for g in grads]
+                else:
+                    for g in grads:
+                        g.div_(grad_scale.to(g.device))
+            grad_scale = found_inf = None
     fn(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, exp_avg_centers, state_steps,
        amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,
        weight_decay=weight_decay, eps=eps, eps_mode=eps_mode, maximize=maximize,
        capturable=capturable, differentiable=differentiable, has_complex=False,
        grad_scale=grad_scale, found_inf=found_inf)
+
+
+def choose_path(params: list[Tensor], *, foreach: bool | None, fused: bool | None,
+                differentiable: bool) -> str:
+    """The path that runs: ``"fused"``, ``"foreach"`` or ``"single"``.
+
+    Explicit flags win (``fused=True``; ``foreach=True``; ``foreach=False``: the reference).
+    ``differentiable=True`` (and TorchScript) always take the single-tensor reference. With
+    neither flag set (``foreach=None, fused=None``, the default):
+
+    - ``"fused"`` when every param is a plain dense floating-point tensor on the CPU, the
+      step is not being traced by ``torch.compile``, and the C++ kernel is available: built
+      on first use (once per machine, then cached) and loaded; where it cannot be built (no
+      C++ compiler, no ninja) a warning is given once and the default is ``"foreach"``;
+    - ``"foreach"`` otherwise (accelerators, as ``torch.optim.Adam`` defaults there; tensor
+      subclasses such as FSDP2's DTensor; ``torch.compile``d steps).
+    """
+    if fused:
+        return "fused"
+    if differentiable or torch.jit.is_scripting():
+        return "single"
+    if foreach is not None:
+        return "foreach" if foreach else "single"
+    if fused is None and _default_fused_ok(params):
+        return "fused"
+    return "foreach"
+
+
+_PLAIN = (Tensor, torch.nn.Parameter)
+_FUSED_DTYPES = (torch.float64, torch.float32, torch.float16, torch.bfloat16)
+
+
+def _default_fused_ok(params: list[Tensor]) -> bool:
+    if not params or torch.compiler.is_compiling():
+        return False
+    if not all(type(p) in _PLAIN and p.device.type == "cpu" and p.dtype in _FUSED_DTYPES
+               and p.layout == torch.strided for p in params):
+        return False
+    from ._fused import cpu_kernel_available
+
+    return cpu_kernel_available()
 
 
 def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bool,
@@ -108,10 +163,13 @@ def _single_tensor_laprop(
         θ_{t+1} = (θ_t − m_t / c_m) · (1 − λ w)                        (Alg. 2)
 
     Half-precision params: g and θ are promoted to the float32 state dtype, the update is
-    computed there and rounded once into θ.
+    computed there and rounded once into θ. With ``differentiable=True`` every operation is
+    recorded by autograd (no ``out=`` arguments; the 0/0 := 0 guard divides by a safe
+    denominator so that its gradient is 0, not NaN). ``grad_scale``/``found_inf`` are applied
+    by :func:`laprop` before this runs.
     """
     if grad_scale is not None or found_inf is not None:
-        raise NotImplementedError("LaProp does not take grad_scale/found_inf")
+        raise RuntimeError("grad_scale/found_inf are applied by laprop() before this path")
     for i, param in enumerate(params):
         grad = -grads[i] if maximize else grads[i]
         m, n, step_t = exp_avgs[i], exp_avg_sqs[i], state_steps[i]
@@ -130,12 +188,14 @@ def _single_tensor_laprop(
         if amsgrad:
             # ṽ_t = max(ṽ_{t−1}, v_t)
             vmax = max_exp_avg_sqs[i]
-            torch.maximum(vmax, v, out=vmax)
+            # (autograd keeps maximum's inputs: with differentiable=True it gets a copy)
+            vmax.copy_(torch.maximum(vmax.clone() if differentiable else vmax, v))
             v = vmax
         # s_t = sqrt(v_t / c_n + ε) (inside) or sqrt(v_t / c_n) + ε (outside)
         s = (v / c_n + eps).sqrt() if eps_mode == "inside" else (v / c_n).sqrt() + eps
         # u_t = g_t / s_t, with 0/0 := 0
-        u = torch.where(s == 0, torch.zeros_like(g), g / s)  # NaN gradients propagate
+        zero = s == 0  # NaN gradients propagate (NaN == 0 is False)
+        u = torch.where(zero, torch.zeros_like(g), g / torch.where(zero, torch.ones_like(s), s))
         # m_t = μ m_{t−1} + (1 − μ) λ u_t
         m.mul_(beta1).add_(u * ((1 - beta1) * lr))
         # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
@@ -154,9 +214,14 @@ def _multi_tensor_laprop(
     maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
     grad_scale: Tensor | None, found_inf: Tensor | None,
 ) -> None:
-    """The same update with ``torch._foreach_*`` kernels, grouped by device and dtype."""
+    """The same update with ``torch._foreach_*`` kernels, grouped by device and dtype.
+
+    Python-number bias corrections (the default, ``capturable=False``) take the short form
+    of :func:`_foreach_group`: seven passes over memory per step, as many as
+    ``torch.optim.Adam``'s foreach path.
+    """
     if grad_scale is not None or found_inf is not None:
-        raise NotImplementedError("LaProp does not take grad_scale/found_inf")
+        raise RuntimeError("grad_scale/found_inf are applied by laprop() before this path")
     if differentiable:
         raise RuntimeError("foreach=True does not support differentiable=True")
     if not params:
@@ -174,14 +239,90 @@ def _multi_tensor_laprop(
         rest = list(group[5:])
         vm_l = rest.pop(0) if amsgrad else []
         nb_l = rest.pop(0) if centered else []
-        _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, amsgrad=amsgrad,
-                       centered=centered, t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,
-                       weight_decay=weight_decay, eps=eps, eps_mode=eps_mode,
-                       maximize=maximize, capturable=capturable)
+        kw = dict(amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1,
+                  beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps, eps_mode=eps_mode,
+                  maximize=maximize)
+        if capturable or (isinstance(lr, Tensor) and lr.device.type != "cpu"):
+            _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, capturable=capturable,
+                                  **kw)
+        else:
+            _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, **kw)
 
 
 def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_init, beta1,
-                   beta2, lr, weight_decay, eps, eps_mode, maximize, capturable) -> None:
+                   beta2, lr, weight_decay, eps, eps_mode, maximize) -> None:
+    """Host-number bias corrections: tensors with equal step counts share one set of calls.
+
+    With r = sqrt(c_n), the denominator is carried as d = s_t · r, which needs no pass of its
+    own for the division by c_n::
+
+        d = sqrt(ṽ_t + ε c_n)   ("inside":  s_t = sqrt(ṽ_t / c_n + ε) = d / r)
+        d = sqrt(ṽ_t) + ε r     ("outside": s_t = sqrt(ṽ_t / c_n) + ε = d / r)
+        m_t = μ m_{t−1} + ((1 − μ) λ r) · g / d                  (one addcdiv)
+        θ_{t+1} = (θ_t − m_t / c_m) · (1 − λ w)                   (one add, one mul if w ≠ 0)
+    """
+    lr = float(lr)
+    torch._foreach_add_(s_l, 1)
+    sd = n_l[0].dtype
+    low = p_l[0].dtype in LOW_PRECISION
+    g = [x.to(sd) for x in g_l] if low else list(g_l)
+    if maximize:
+        g = torch._foreach_neg(g)
+    work = [p.to(sd) for p in p_l] if low else list(p_l)
+    # n_t = ν n_{t−1} + (1 − ν) g_t²
+    torch._foreach_mul_(n_l, beta2)
+    torch._foreach_addcmul_(n_l, g, g, value=1 - beta2)
+    if centered:  # n̄_t = ν n̄_{t−1} + (1 − ν) g_t
+        torch._foreach_mul_(nb_l, beta2)
+        torch._foreach_add_(nb_l, g, alpha=1 - beta2)
+    by_t: dict[int, list[int]] = {}
+    for i, s in enumerate(s_l):
+        by_t.setdefault(int(s.item()), []).append(i)
+    tiny = torch.finfo(sd).tiny
+    for t, idx in by_t.items():
+        def sub(lst: list[Tensor], idx: list[int] = idx) -> list[Tensor]:
+            return lst if len(idx) == len(lst) else [lst[i] for i in idx]
+
+        P, G, M, N = sub(work), sub(g), sub(m_l), sub(n_l)
+        c_m, c_n = 1 - beta1**t, 1 - beta2**t
+        r = math.sqrt(c_n)
+        v = N
+        if centered and t >= t_init:  # v_t = n_t − n̄_t² where > 0, else n_t
+            NB = sub(nb_l)
+            cen = torch._foreach_sub(N, torch._foreach_mul(NB, NB))
+            v = [torch.where(c > 0, c, n) for c, n in zip(cen, N, strict=True)]
+        if amsgrad:  # ṽ_t = max(ṽ_{t−1}, v_t)
+            VM = sub(vm_l)
+            torch._foreach_maximum_(VM, v)
+            v = VM
+        if eps_mode == "inside":
+            d = torch._foreach_add(v, eps * c_n)
+            torch._foreach_sqrt_(d)
+        else:
+            d = torch._foreach_sqrt(v)
+            torch._foreach_add_(d, eps * r)
+        # m_t = μ m_{t−1} + (1 − μ) λ g / s_t, with g / s_t := 0 where s_t = 0
+        torch._foreach_mul_(M, beta1)
+        coef = (1 - beta1) * lr * r
+        if eps * c_n < tiny:  # d can be 0 only when the ε term vanishes
+            u = torch._foreach_div(G, d)
+            u = [torch.where(x == 0, torch.zeros_like(y), y) for x, y in zip(d, u, strict=True)]
+            torch._foreach_add_(M, u, alpha=coef)
+        else:
+            torch._foreach_addcdiv_(M, G, d, value=coef)
+        # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
+        torch._foreach_add_(P, M, alpha=-1 / c_m)
+        if weight_decay != 0:
+            torch._foreach_mul_(P, 1 - lr * weight_decay)
+    if low:
+        torch._foreach_copy_(p_l, work)
+
+
+def _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_init,
+                          beta1, beta2, lr, weight_decay, eps, eps_mode, maximize,
+                          capturable) -> None:
+    """Device-tensor bias corrections (``capturable=True``) or a device-tensor lr: no host
+    synchronisation; the formulas of the module docstring, one list operation each."""
     if isinstance(lr, Tensor):  # a 0-dim tensor lr works here, capturable or not
         lr = lr.to(p_l[0].device)
     torch._foreach_add_(s_l, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +17,42 @@ __all__ = ["LaProp"]
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
+_HYPER = ("lr", "betas", "eps", "weight_decay", "amsgrad", "centered", "t_init", "eps_mode",
+          "maximize", "foreach", "fused", "capturable", "differentiable")
+# keys torch or its LR schedulers put in a param group, and a free-form label
+_EXTRA_GROUP_KEYS = frozenset({"params", "param_names", "initial_lr", "max_lr", "min_lr",
+                               "base_momentum", "max_momentum", "swa_lr", "name"})
+GROUP_KEYS = frozenset(_HYPER) | _EXTRA_GROUP_KEYS
+STATE_KEYS = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_avg_center"})
+_BOOLS = ("amsgrad", "centered", "maximize", "capturable", "differentiable")
+_EXECUTION = ("foreach", "fused", "capturable", "differentiable")  # how, not what
+_MEANING = ("amsgrad", "centered", "maximize")  # what the state tensors hold
+_MEANING_WHY = {
+    "amsgrad": "amsgrad decides whether the state holds the running maximum ṽ "
+               "(max_exp_avg_sq) that the step divides by",
+    "centered": "centered decides whether the state holds n̄ (exp_avg_center) and whether "
+                "the denominator subtracts n̄²",
+    "maximize": "m accumulates the normalised gradient with the sign maximize gives it; the "
+                "other sign would send the momentum the wrong way",
+}
+
+
+def _guess_owner(keys: set[str]) -> str:
+    if "decoupled_weight_decay" in keys:
+        return " (it looks like torch.optim.Adam's or AdamW's)"
+    if {"weight_decouple", "ams_bound"} & keys:
+        return " (it looks like pytorch_optimizer's)"
+    if {"caution", "corrected_weight_decay"} & keys:
+        return " (it looks like timm's)"
+    if {"momentum", "nesterov", "dampening"} & keys:
+        return " (it looks like torch.optim.SGD's)"
+    return ""
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
 def _check_hyper(lr: Any, betas: Any, eps: Any, weight_decay: Any, eps_mode: Any,
                  t_init: Any) -> None:
     """Raise ValueError naming the parameter and the value for any bad hyperparameter."""
@@ -23,27 +60,59 @@ def _check_hyper(lr: Any, betas: Any, eps: Any, weight_decay: Any, eps_mode: Any
         if lr.numel() != 1:
             raise ValueError(f"Tensor lr must have exactly one element, got shape "
                              f"{tuple(lr.shape)}")
-        lr_value = float(lr.item())
+        if not lr.is_floating_point():
+            raise ValueError(f"Tensor lr must be floating point, got {lr.dtype}")
+        lr_value = float(lr.detach().item())
     else:
         lr_value = lr
-    if not isinstance(lr_value, (int, float)) or not lr_value >= 0.0:
-        raise ValueError(f"Invalid learning rate: {lr!r} (must be >= 0)")
+    if not _number(lr_value) or not 0.0 <= lr_value < math.inf:
+        raise ValueError(f"Invalid learning rate: {lr!r} (must be a finite number >= 0)")
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise ValueError(f"Invalid betas: {betas!r} (must be a pair (beta1, beta2))")
     for i, b in enumerate(betas):
         if isinstance(b, Tensor):
             raise ValueError(f"Invalid beta parameter at index {i}: tensor betas are not "
                              f"supported, got {b!r}")
-        if not isinstance(b, (int, float)) or not 0.0 <= b < 1.0:
+        if not _number(b) or not 0.0 <= b < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {b!r} (must be in [0, 1))")
-    if not isinstance(eps, (int, float)) or not eps >= 0.0:
-        raise ValueError(f"Invalid epsilon value: {eps!r} (must be >= 0)")
-    if not isinstance(weight_decay, (int, float)) or not weight_decay >= 0.0:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay!r} (must be >= 0)")
+    if not _number(eps) or not 0.0 <= eps < math.inf:
+        raise ValueError(f"Invalid epsilon value: {eps!r} (must be a finite number >= 0)")
+    if not _number(weight_decay) or not 0.0 <= weight_decay < math.inf:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay!r} (must be a finite "
+                         f"number >= 0)")
+    if not lr_value * weight_decay < 1.0:
+        raise ValueError(f"Invalid lr * weight_decay = {lr_value!r} * {weight_decay!r} = "
+                         f"{lr_value * weight_decay!r}: the decoupled decay multiplies θ by "
+                         f"1 - lr * weight_decay after each step, which must stay > 0 (use "
+                         f"lr * weight_decay < 1)")
     if eps_mode not in ("inside", "outside"):
         raise ValueError(f"Invalid eps_mode: {eps_mode!r} (must be 'inside' or 'outside')")
     if isinstance(t_init, bool) or not isinstance(t_init, int) or t_init < 1:
         raise ValueError(f"Invalid t_init: {t_init!r} (must be an integer >= 1)")
+
+
+def _check_group(group: dict[str, Any], where: str) -> None:
+    """Validate one param group (defaults filled in): unknown keys, types, values, flags."""
+    unknown = sorted(set(group) - GROUP_KEYS, key=str)
+    if unknown:
+        raise ValueError(f"{where}: unknown param-group key(s) {unknown}; LaProp takes "
+                         f"{sorted(_HYPER)} (and 'params', 'param_names', 'name' and the keys "
+                         f"LR schedulers add: 'initial_lr', 'max_lr', 'min_lr', ...)")
+    _check_hyper(group["lr"], group["betas"], group["eps"], group["weight_decay"],
+                 group["eps_mode"], group["t_init"])
+    for key in _BOOLS:
+        if not isinstance(group[key], bool):
+            raise ValueError(f"Invalid {key}: {group[key]!r} (must be True or False)")
+    for key in ("foreach", "fused"):
+        if group[key] is not None and not isinstance(group[key], bool):
+            raise ValueError(f"Invalid {key}: {group[key]!r} (must be True, False or None)")
+    if group["fused"] and group["foreach"]:
+        raise RuntimeError("`fused` and `foreach` cannot both be True")
+    if group["fused"] and group["differentiable"]:
+        raise RuntimeError("`fused=True` does not support `differentiable=True`")
+    if group["foreach"] and group["differentiable"]:
+        raise RuntimeError("`foreach=True` does not support `differentiable=True` (the "
+                           "single-tensor path is the differentiable one)")
 
 
 class LaProp(Optimizer):
@@ -91,16 +160,30 @@ class LaProp(Optimizer):
             orders of magnitude: with g = 1e-10 at t = 1 the inside step moves θ by
             ≈ 3.2e-3·λ, the outside one by ≈ λ (a near-sign update).
         maximize: maximise the objective instead of minimising it.
-        foreach: ``True``: the multi-tensor ``torch._foreach_*`` path (also the default when
-            neither flag is given, as in ``torch.optim.Adam``); ``False``: the single-tensor
-            reference path.
-        fused: the one-pass kernel (C++ on CPU, built on first use, about 45 s once per
-            machine and cached; ``torch.compile`` on accelerators). Fastest; see
-            ``python -m laprop.bench``. Plain dense float/complex params on one device; not
-            for tensor subclasses such as FSDP2's DTensor. All paths compute the same update.
+        foreach: ``True``: the multi-tensor ``torch._foreach_*`` path; ``False``: the
+            single-tensor reference path.
+        fused: ``True``: the one-pass kernel (C++ on CPU, built on first use, about 45 s
+            once per machine and cached; a Triton kernel on CUDA, ``torch.compile`` where
+            triton is missing). Plain dense float/complex params on one device; not for
+            tensor subclasses such as FSDP2's DTensor. With neither ``foreach`` nor ``fused``
+            given (the default) the fused C++ kernel runs for plain CPU params where it can be
+            built (a warning and foreach where no compiler is found), foreach elsewhere: see
+            :func:`laprop.functional.choose_path` and ``python -m laprop.bench``. All paths
+            compute the same update.
         capturable: keep the step count on the device and compute bias corrections there
             (for CUDA graphs).
-        differentiable: let autograd flow through the step (single-tensor path only).
+        differentiable: let autograd flow through the step (single-tensor path only), with
+            every other flag.
+
+    AMP: ``torch.amp.GradScaler`` drives LaProp through torch's fused-optimizer protocol
+    (``_step_supports_amp_scaling``; the scaler sets ``grad_scale`` and ``found_inf``): the
+    step unscales the gradients itself (float16 ones too) and is skipped, step count included,
+    when an inf/NaN was found. See :meth:`step`.
+
+    Validation: the constructor and :meth:`add_param_group` refuse, with a message naming the
+    key and the value, unknown group keys, a non-finite or negative lr, eps or weight_decay,
+    lr · weight_decay ≥ 1, betas outside [0, 1), flags that are not booleans, and impossible
+    flag pairs. :meth:`load_state_dict` refuses another optimizer's state.
 
     Precision: float64 and float32 params keep their state (m, n, n̄, ṽ) in their own dtype.
     float16 and bfloat16 params keep all state in float32 and compute the update in float32,
@@ -117,21 +200,37 @@ class LaProp(Optimizer):
         maximize: bool = False, foreach: bool | None = None, fused: bool | None = None,
         capturable: bool = False, differentiable: bool = False,
     ) -> None:
-        _check_hyper(lr, betas, eps, weight_decay, eps_mode, t_init)
-        if fused and foreach:
-            raise RuntimeError("`fused` and `foreach` cannot both be True")
-        if fused and differentiable:
-            raise RuntimeError("`fused=True` does not support `differentiable=True`")
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, centered=centered, t_init=t_init, eps_mode=eps_mode,
-                        maximize=maximize, foreach=foreach, fused=fused,
-                        capturable=capturable, differentiable=differentiable)
-        super().__init__(params, defaults)
-        for group in self.param_groups:
-            _check_hyper(group["lr"], group["betas"], group["eps"], group["weight_decay"],
-                         group["eps_mode"], group["t_init"])
-            if group["fused"]:
+        defaults = dict(lr=lr, betas=tuple(betas) if isinstance(betas, (tuple, list)) else betas,
+                        eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, centered=centered,
+                        t_init=t_init, eps_mode=eps_mode, maximize=maximize, foreach=foreach,
+                        fused=fused, capturable=capturable, differentiable=differentiable)
+        _check_group(defaults, "LaProp")
+        super().__init__(params, defaults)  # every group goes through add_param_group
+
+    # torch.amp.GradScaler: step() reads self.grad_scale / self.found_inf (set by the scaler)
+    # instead of letting the scaler unscale the gradients (which refuses float16 ones).
+    _step_supports_amp_scaling = True
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a param group (as ``torch.optim.Optimizer.add_param_group``), validated as the
+        constructor's: unknown keys are named, lr finite and ≥ 0, lr · weight_decay < 1,
+        betas in [0, 1), flags of the right type, fused groups on one device."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+        merged = {**self.defaults, **param_group}
+        if isinstance(merged.get("betas"), list):
+            merged["betas"] = tuple(merged["betas"])
+        _check_group(merged, f"param group {len(self.param_groups)}")
+        if isinstance(param_group.get("betas"), list):
+            param_group = {**param_group, "betas": tuple(param_group["betas"])}
+        super().add_param_group(param_group)
+        group = self.param_groups[-1]
+        if group["fused"]:
+            try:
                 self._check_fused_group(group)
+            except RuntimeError:
+                self.param_groups.pop()
+                raise
 
     @staticmethod
     def _check_fused_group(group: dict[str, Any]) -> None:
@@ -171,12 +270,49 @@ class LaProp(Optimizer):
                     st["step"] = torch.tensor(float(st["step"]), dtype=torch.float32)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a state dict (as ``torch.optim.Optimizer.load_state_dict``), keeping the
-        float32 state of float16/bfloat16 params in float32: the base class casts every
-        floating state tensor to the param's dtype, which would round m, n, n̄, ṽ to half
-        precision and break bitwise resumption."""
+        """Load a state dict (as ``torch.optim.Optimizer.load_state_dict``), after checking
+        that it is LaProp's and means what this optimizer's state means.
+
+        Refused, with a ``ValueError`` that says what was found and what was expected:
+
+        - another optimizer's state (``torch.optim.Adam``'s has the same state keys, but its
+          ``exp_avg`` is the raw gradient average where LaProp's m carries λ and the
+          normalisation): a group key LaProp never saves (``decoupled_weight_decay``,
+          ``momentum``, ...) or none of LaProp's own (``eps_mode``, ``t_init``, ``centered``),
+          or a state key LaProp never saves;
+        - a LaProp state saved with other ``amsgrad``, ``centered`` or ``maximize`` flags than
+          this optimizer's (they decide which buffers exist and the sign of m), or whose
+          buffers do not match its own flags or its params' shapes.
+
+        Hyperparameters (lr, betas, eps, weight_decay, eps_mode, t_init) come from the saved
+        state, as in torch. How the step runs (``foreach``, ``fused``, ``capturable``,
+        ``differentiable``) stays this optimizer's: it describes this machine, not the state.
+        States saved by earlier versions of LaProp load; missing flags take their defaults.
+        float16/bfloat16 params keep their float32 state in float32 (the base class would
+        cast it to the param dtype and break bitwise resumption).
+        """
+        state_dict = dict(state_dict) if isinstance(state_dict, dict) else state_dict
+        hooks = self._optimizer_load_state_dict_pre_hooks
+        for hook in list(hooks.values()):  # run the user's pre-hooks first, then check
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        self._check_loadable(state_dict)
         saved_state = state_dict["state"]
-        super().load_state_dict(state_dict)
+        execution = [{k: g[k] for k in _EXECUTION} for g in self.param_groups]
+        self._optimizer_load_state_dict_pre_hooks = type(hooks)()
+        try:
+            super().load_state_dict(state_dict)
+        finally:
+            self._optimizer_load_state_dict_pre_hooks = hooks
+        for group, how in zip(self.param_groups, execution, strict=True):
+            group.update(how)
+            on_device = group["capturable"] or group["fused"]
+            for p in group["params"]:
+                st = self.state.get(p)
+                if st and torch.is_tensor(st.get("step")):
+                    st["step"] = st["step"].to(dtype=torch.float32,
+                                               device=p.device if on_device else "cpu")
         params = [p for g in self.param_groups for p in g["params"]]
         for idx, saved in saved_state.items():
             if not isinstance(idx, int) or idx >= len(params):
@@ -188,6 +324,65 @@ class LaProp(Optimizer):
                 if key != "step" and torch.is_tensor(value) and value.is_floating_point():
                     self.state[p][key] = value.to(device=p.device, dtype=state_dtype(p),
                                                   copy=True)
+
+    def _check_loadable(self, state_dict: Any) -> None:
+        where = "LaProp.load_state_dict"
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            found = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict)
+            raise ValueError(f"{where}: expected an optimizer state dict with 'state' and "
+                             f"'param_groups', got {found}")
+        groups, state = state_dict["param_groups"], state_dict["state"]
+        for i, g in enumerate(groups):
+            keys = set(g)
+            foreign = sorted(keys - GROUP_KEYS, key=str)
+            lacking = sorted(set(_HYPER) - keys)
+            if (foreign or not {"params", "lr", "betas", "eps", "weight_decay"} <= keys
+                    or not keys & {"eps_mode", "t_init", "centered"}):
+                raise ValueError(
+                    f"{where}: this is not a LaProp state{_guess_owner(keys)}: param group {i} "
+                    f"has key(s) {foreign} that LaProp never saves and lacks {lacking}; found "
+                    f"{sorted(keys - {'params'}, key=str)}, expected LaProp's "
+                    f"{sorted(_HYPER)}. Its exp_avg/exp_avg_sq would be read as LaProp's m "
+                    f"(which carries the learning rate) and n: start LaProp from a fresh state "
+                    f"instead")
+        for pid, st in state.items():
+            bad = sorted(set(st) - STATE_KEYS, key=str) if isinstance(st, dict) else None
+            if bad is None or bad:
+                raise ValueError(f"{where}: this is not a LaProp state: the state of param "
+                                 f"{pid} has key(s) {bad if bad else st!r} that LaProp never "
+                                 f"saves; expected keys among {sorted(STATE_KEYS)}")
+        if len(groups) != len(self.param_groups):
+            return  # the base class says so
+        for i, (g, cur) in enumerate(zip(groups, self.param_groups, strict=True)):
+            for key in _MEANING:
+                saved = g.get(key, False)
+                if saved != cur[key]:
+                    raise ValueError(
+                        f"{where}: param group {i} was saved with {key}={saved!r}, this "
+                        f"optimizer has {key}={cur[key]!r}: {_MEANING_WHY[key]}. Build LaProp "
+                        f"with {key}={saved!r} to resume this state")
+            if len(g["params"]) != len(cur["params"]):
+                continue  # the base class says so
+            need = {"step", "exp_avg", "exp_avg_sq"}
+            if g.get("amsgrad", False):
+                need.add("max_exp_avg_sq")
+            if g.get("centered", False):
+                need.add("exp_avg_center")
+            for pid, p in zip(g["params"], cur["params"], strict=True):
+                st = state.get(pid)
+                if not st:
+                    continue
+                if set(st) != need:
+                    raise ValueError(
+                        f"{where}: the state of param {pid} has keys {sorted(st)}, but group {i} "
+                        f"(amsgrad={g.get('amsgrad', False)}, centered="
+                        f"{g.get('centered', False)}) keeps {sorted(need)}")
+                for key, val in st.items():
+                    if key != "step" and torch.is_tensor(val) and val.shape != p.shape:
+                        raise ValueError(
+                            f"{where}: the state of param {pid} has {key} of shape "
+                            f"{tuple(val.shape)}, but the param it would load into has shape "
+                            f"{tuple(p.shape)}")
 
     def _init_group(self, group: dict[str, Any], params: list[Tensor], grads: list[Tensor],
                     exp_avgs: list[Tensor], exp_avg_sqs: list[Tensor],
@@ -234,8 +429,14 @@ class LaProp(Optimizer):
 
     @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Perform one optimisation step; ``closure`` re-evaluates the model and returns the
-        loss (optional)."""
+        """Perform one optimisation step (paper Algorithms 1-4); ``closure`` re-evaluates the
+        model and returns the loss (optional).
+
+        Under ``torch.amp.GradScaler`` (torch's fused-optimizer protocol, which this class
+        declares with ``_step_supports_amp_scaling``) the scaler sets ``self.grad_scale`` and
+        ``self.found_inf``: gradients are divided by ``grad_scale`` (and left unscaled in
+        ``p.grad``), and a nonzero ``found_inf`` skips the step without touching the params,
+        the state or the step count. The fused kernels do both in their one pass."""
         loss = None
         if closure is not None:
             with torch.enable_grad():
@@ -261,5 +462,7 @@ class LaProp(Optimizer):
                        weight_decay=group["weight_decay"], eps=group["eps"],
                        eps_mode=group["eps_mode"], maximize=group["maximize"],
                        capturable=group["capturable"],
-                       differentiable=group["differentiable"], has_complex=has_complex)
+                       differentiable=group["differentiable"], has_complex=has_complex,
+                       grad_scale=getattr(self, "grad_scale", None),
+                       found_inf=getattr(self, "found_inf", None))
         return loss

@@ -134,33 +134,11 @@ class UndecidedComparison(ArithmeticError):
 
 
 def _to_arb(x: Any) -> Any:
-    """An ``arb`` ball containing ``x`` exactly: ints, Fractions, decimal strings, mpf (exact
-    binary), floats (exact binary), Balls and arbs."""
-    from fractions import Fraction
+    """An ``arb`` ball containing ``x`` exactly (:func:`laprop_theory.proof.ball.to_arb`, the
+    one conversion to balls), also for :class:`Ball`."""
+    from .proof.ball import to_arb
 
-    import flint
-
-    if isinstance(x, Ball):
-        return x.v
-    if isinstance(x, flint.arb):
-        return x
-    if isinstance(x, bool | int | flint.fmpz):
-        return flint.arb(x)
-    if isinstance(x, Fraction):
-        return flint.arb(flint.fmpq(x.numerator, x.denominator))
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float):
-        man, exp = mpmath.mpf(x).man_exp  # exact: a float is a binary fraction
-        return flint.arb(man) * flint.arb(2) ** exp if man else flint.arb(0)
-    if isinstance(x, mpmath.mpf):
-        if not mpmath.isfinite(x):
-            raise ValueError(f"cannot enclose {x} in a ball")
-        man, exp = x.man_exp
-        return flint.arb(man) * flint.arb(2) ** exp if man else flint.arb(0)
-    if isinstance(x, str):
-        return flint.arb(x.strip())  # a decimal string: enclosed, rounding outward
-    raise TypeError(f"cannot convert {type(x).__name__} to a ball")
+    return x.v if isinstance(x, Ball) else to_arb(x)
 
 
 class Ball:

@@ -19,17 +19,20 @@ def test_quick_json_has_the_keys():
     assert {"device", "dtype", "torch", "threads", "workloads"} <= set(data)
     assert [w["workload"] for w in data["workloads"]] == ["single", "model"]
     for w in data["workloads"]:
-        assert {"numel", "tensors", "copy", "results"} <= set(w)
+        assert {"numel", "tensors", "copy", "results", "laprop_over_adam"} <= set(w)
+        assert set(w["laprop_over_adam"]) == {"default", "foreach", "fused"}
         assert {"bytes", "ms_median", "gbps"} <= set(w["copy"])
         names = {r["name"] for r in w["results"]}
-        assert {"laprop single", "laprop foreach", "laprop fused", "adam foreach",
-                "adam fused", "pytorch_optimizer LaProp", "timm LaProp"} <= names
+        assert {"laprop default", "laprop single", "laprop foreach", "laprop fused",
+                "adam default", "adam foreach", "adam fused", "pytorch_optimizer LaProp",
+                "timm LaProp"} <= names
         for r in w["results"]:
             if r["name"].startswith(("laprop", "adam")):
                 assert r["available"], r
             if r["available"]:
                 assert {"first_call_ms", "ms_median", "ms_min", "ratio_to_adam_fused",
-                        "bytes_per_element", "gbps", "fraction_of_copy"} <= set(r)
+                        "ratio_to_adam_same_path", "bytes_per_element", "gbps",
+                        "fraction_of_copy"} <= set(r)
             else:
                 assert r["note"]
         fused = next(r for r in w["results"] if r["name"] == "laprop fused")

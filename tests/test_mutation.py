@@ -50,8 +50,10 @@ def test_kill_rate_fast_subset():
 
 @pytest.mark.slow
 def test_kill_rate_all_claims():
-    ids = {c.id for c in all_claims() if c.id != "theorem1"}
-    assert _run(ids, per_step=6, budget=1.5) >= 0.95
+    # the claims the fast subset does not cover (together: every claim but theorem1, whose
+    # mutants are tested in test_theorem1.py)
+    ids = {c.id for c in all_claims() if c.id != "theorem1"} - set(FAST)
+    assert _run(ids, per_step=5, budget=1.5) >= 0.95
 
 
 def _gauss_integral(power: int) -> sp.Integral:

@@ -152,6 +152,24 @@ def test_update_bound_proposition_1():
 
 @pytest.mark.parametrize("kwargs,exc,match", [
     (dict(lr=-1e-3), ValueError, r"learning rate: -0\.001"),
+    (dict(lr=float("inf")), ValueError, r"learning rate: inf \(must be a finite number"),
+    (dict(lr=float("nan")), ValueError, r"learning rate: nan"),
+    (dict(lr=torch.tensor(float("inf"))), ValueError, r"learning rate: tensor\(inf\)"),
+    (dict(lr=True), ValueError, r"learning rate: True"),
+    (dict(lr=0.1, weight_decay=10.0), ValueError,
+     r"lr \* weight_decay = 0\.1 \* 10\.0 = 1\.0.*must stay > 0"),
+    (dict(lr=0.5, weight_decay=3.0), ValueError, r"lr \* weight_decay = 0\.5 \* 3\.0 = 1\.5"),
+    (dict(eps=float("inf")), ValueError, r"epsilon value: inf"),
+    (dict(weight_decay=float("nan")), ValueError, r"weight_decay value: nan"),
+    (dict(betas=(True, 0.9)), ValueError, r"beta parameter at index 0: True"),
+    (dict(amsgrad="yes"), ValueError, r"Invalid amsgrad: 'yes' \(must be True or False\)"),
+    (dict(centered=1), ValueError, r"Invalid centered: 1 \(must be True or False\)"),
+    (dict(maximize=None), ValueError, r"Invalid maximize: None"),
+    (dict(capturable="no"), ValueError, r"Invalid capturable: 'no'"),
+    (dict(differentiable=0), ValueError, r"Invalid differentiable: 0"),
+    (dict(foreach="auto"), ValueError, r"Invalid foreach: 'auto' \(must be True, False or None\)"),
+    (dict(fused=1), ValueError, r"Invalid fused: 1"),
+    (dict(foreach=True, differentiable=True), RuntimeError, r"foreach=True.*differentiable"),
     (dict(lr=torch.tensor([1e-3, 2e-3])), ValueError, r"lr must have exactly one element"),
     (dict(betas=(1.0, 0.9)), ValueError, r"beta parameter at index 0: 1\.0 .*\[0, 1\)"),
     (dict(betas=(0.9, 1.5)), ValueError,
@@ -178,6 +196,45 @@ def test_validation_in_param_group():
         LaProp([{"params": [a]}, {"params": [b], "betas": (0.9, 1.0)}])
     with pytest.raises(ValueError, match=r"learning rate: -2"):
         LaProp([{"params": [a]}, {"params": [b], "lr": -2}])
+    with pytest.raises(ValueError, match=r"param group 1: unknown param-group key\(s\) "
+                                         r"\['betas1', 'wd'\]"):
+        LaProp([{"params": [a]}, {"params": [b], "wd": 0.1, "betas1": 0.9}])
+
+
+@pytest.mark.parametrize("group,exc,match", [
+    ({"lr": -1}, ValueError, r"learning rate: -1"),
+    ({"lr": float("inf")}, ValueError, r"learning rate: inf"),
+    ({"lr": 0.01, "weight_decay": 200.0}, ValueError, r"lr \* weight_decay = 0\.01 \* 200\.0"),
+    ({"weight_decay": 1e4}, ValueError, r"lr \* weight_decay = 0\.0004 \* 10000\.0"),
+    ({"amsgrad": "yes"}, ValueError, r"Invalid amsgrad: 'yes'"),
+    ({"momentum": 0.9}, ValueError, r"param group 1: unknown param-group key\(s\) \['momentum'\]"),
+    ({"betas": (0.9, 1.5)}, ValueError, r"beta parameter at index 1: 1\.5"),
+    ({"t_init": 0}, ValueError, r"t_init: 0"),
+    ({"fused": True, "foreach": True}, RuntimeError, r"fused.*foreach"),
+])
+def test_add_param_group_validates_like_the_constructor(group, exc, match):
+    a, b = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))
+    opt = LaProp([a])
+    with pytest.raises(exc, match=match):
+        opt.add_param_group({"params": [b], **group})
+    assert len(opt.param_groups) == 1  # the bad group was not added
+    with pytest.raises(exc, match=match):  # the constructor refuses the same group
+        LaProp([{"params": [a]}, {"params": [b], **group}])
+
+
+def test_add_param_group_accepts_good_groups_and_scheduler_keys():
+    a, b = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))
+    opt = LaProp([a], lr=1e-2)
+    opt.add_param_group({"params": [b], "lr": 1e-3, "betas": [0.5, 0.9], "name": "head"})
+    assert opt.param_groups[1]["betas"] == (0.5, 0.9)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-2, total_steps=10)
+    a.grad, b.grad = torch.ones(2), torch.ones(2)
+    opt.step()
+    sched.step()
+    assert "initial_lr" in opt.param_groups[0]
+    opt.load_state_dict(opt.state_dict())  # scheduler keys in a saved group are LaProp's too
+    with pytest.raises(TypeError, match="param_group must be a dict"):
+        opt.add_param_group([b])
 
 
 def test_fused_rejects_mixed_devices():
@@ -484,3 +541,69 @@ def test_torch_compile_training_step():
     for a, b in zip(model.parameters(), ref.parameters(), strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
     assert time.perf_counter() - t0 < 120
+
+
+# --------------------------------------------------------------------------------------------
+# differentiable=True with every flag: gradcheck (analytic vs finite-difference Jacobian of one
+# step with respect to θ, g, every state tensor and the tensor lr), one per flag combination.
+
+DIFF_FLAGS = list(itertools.product([False, True], [False, True], ["inside", "outside"],
+                                    [False, True], [0.0, 0.5], [False, True]))
+
+
+def _one_step(theta, grad, m, n, vm, nb, lr, *, flags, step):
+    """θ_{t+1}, m_t, n_t (ṽ_t, n̄_t) after one differentiable step from the given state."""
+    amsgrad, centered, eps_mode, maximize, wd, capturable = flags
+    p = theta.clone()  # non-leaf: the in-place update is recorded
+    p.grad = grad
+    opt = LaProp([p], lr=lr, betas=(0.8, 0.9), eps=1e-3, weight_decay=wd, amsgrad=amsgrad,
+                 centered=centered, t_init=2, eps_mode=eps_mode, maximize=maximize,
+                 capturable=capturable, differentiable=True)
+    state = {"step": torch.tensor(float(step)), "exp_avg": m.clone(), "exp_avg_sq": n.clone()}
+    if amsgrad:
+        state["max_exp_avg_sq"] = vm.clone()
+    if centered:
+        state["exp_avg_center"] = nb.clone()
+    opt.state[p].update(state)
+    opt.step()
+    st = opt.state[p]
+    out = [p, st["exp_avg"], st["exp_avg_sq"]]
+    out += [st["max_exp_avg_sq"]] if amsgrad else []
+    out += [st["exp_avg_center"]] if centered else []
+    return tuple(out)
+
+
+@pytest.mark.parametrize("flags", DIFF_FLAGS, ids=lambda f: "-".join(map(str, f)))
+def test_differentiable_gradcheck_every_flag(flags):
+    g = torch.Generator().manual_seed(7)
+    d = dict(dtype=torch.float64)
+    theta = torch.randn(4, generator=g, **d).requires_grad_()
+    grad = torch.randn(4, generator=g, **d).requires_grad_()
+    m = (0.1 * torch.randn(4, generator=g, **d)).requires_grad_()
+    n = (0.5 + torch.rand(4, generator=g, **d)).requires_grad_()
+    nb = (0.2 * torch.randn(4, generator=g, **d)).requires_grad_()
+    # ṽ below n for two elements and above it for two: both branches of the max are exercised
+    vm = (n.detach() + torch.tensor([-0.4, 0.3, -0.2, 0.6], **d)).requires_grad_()
+    lr = torch.tensor(0.05, **d, requires_grad=True)
+    fn = lambda *a: _one_step(*a, flags=flags, step=3)  # noqa: E731
+    assert torch.autograd.gradcheck(fn, (theta, grad, m, n, vm, nb, lr), eps=1e-6,
+                                    atol=1e-7, rtol=1e-5)
+    # and the differentiable step is the plain step
+    plain = _one_step(theta.detach(), grad.detach(), m.detach(), n.detach(), vm.detach(),
+                      nb.detach(), lr.detach(), flags=flags, step=3)
+    for a, b in zip(fn(theta, grad, m, n, vm, nb, lr), plain, strict=True):
+        torch.testing.assert_close(a.detach(), b.detach(), rtol=1e-15, atol=0)
+
+
+def test_differentiable_zero_denominator_keeps_other_gradients_finite():
+    """ε = 0 and an all-zero gradient: the update is 0/0 := 0, and dθ_{t+1}/dθ_t and
+    dθ_{t+1}/dλ are exact (1 and 0). (dθ_{t+1}/dg does not exist there: with ε = 0 the
+    first step is λ·sign(g).)"""
+    theta = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    lr = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
+    p = theta.clone()
+    p.grad = torch.zeros(3, dtype=torch.float64)
+    opt = LaProp([p], lr=lr, eps=0.0, differentiable=True)
+    opt.step()
+    dtheta, dlr = torch.autograd.grad(p.sum(), (theta, lr))
+    assert torch.equal(dtheta, torch.ones(3, dtype=torch.float64)) and dlr.item() == 0.0

@@ -120,7 +120,9 @@ def test_default_path_choice(monkeypatch):
                         lambda *a, **k: (calls.append("foreach"), real_multi(*a, **k)))
     monkeypatch.setattr(F, "_single_tensor_laprop",
                         lambda *a, **k: (calls.append("single"), real_single(*a, **k)))
-    cases = [({}, "foreach"), ({"foreach": True}, "foreach"), ({"foreach": False}, "single"),
+    # the default is the fused CPU kernel where it is available (it is, on this machine: the
+    # suite builds it), as fast as torch's fused Adam
+    cases = [({}, "fused"), ({"foreach": True}, "foreach"), ({"foreach": False}, "single"),
              ({"fused": True}, "fused"), ({"fused": False}, "foreach")]
     for kw, expected in cases:
         calls.clear()
@@ -136,3 +138,68 @@ def test_default_path_choice(monkeypatch):
     w.grad = torch.ones(3)
     opt.step()
     assert calls == ["single"]
+
+
+def _record_paths(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    import laprop._fused as fused_mod
+
+    for mod, name, tag in ((fused_mod, "_fused_laprop", "fused"),
+                           (F, "_multi_tensor_laprop", "foreach"),
+                           (F, "_single_tensor_laprop", "single")):
+        real = getattr(mod, name)
+        monkeypatch.setattr(mod, name, lambda *a, _r=real, _t=tag, **k: (calls.append(_t),
+                                                                         _r(*a, **k)))
+    return calls
+
+
+def test_default_falls_back_to_foreach_without_a_compiler(monkeypatch):
+    """No C++ compiler (the build raises): one warning, then foreach, with the same result."""
+    import laprop._fused as fused_mod
+
+    calls = _record_paths(monkeypatch)
+    monkeypatch.setattr(fused_mod, "_ext", None)
+    monkeypatch.setattr(fused_mod, "_ext_error", OSError("no compiler: c++ not found"))
+    monkeypatch.setattr(fused_mod, "_warned", False)
+    p = torch.nn.Parameter(torch.ones(3, dtype=torch.float64))
+    q = torch.nn.Parameter(torch.ones(3, dtype=torch.float64))
+    opt, ref = LaProp([p], lr=0.1), LaProp([q], lr=0.1, foreach=True)
+    with pytest.warns(RuntimeWarning, match=r"could not be built.*c\+\+ not found.*foreach"):
+        p.grad = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
+        opt.step()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # warned once only
+        p.grad = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
+        opt.step()
+    assert calls == ["foreach", "foreach"]
+    for _ in range(2):
+        q.grad = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
+        ref.step()
+    assert torch.equal(p, q)
+    # an explicit fused=True still says why it cannot run
+    with pytest.raises(RuntimeError, match="could not be built"):
+        o = LaProp([p], fused=True)
+        p.grad = torch.ones(3, dtype=torch.float64)
+        o.step()
+
+
+def test_default_takes_foreach_for_tensor_subclasses_and_compile(monkeypatch):
+    calls = _record_paths(monkeypatch)
+
+    class Sub(torch.Tensor):  # stands for FSDP2's DTensor: the C++ kernel takes plain tensors
+        pass
+
+    w = torch.ones(3).as_subclass(Sub)
+    assert not F._default_fused_ok([w])
+    assert F.choose_path([torch.ones(3)], foreach=None, fused=None,
+                         differentiable=False) == "fused"
+    assert F.choose_path([torch.ones(3)], foreach=None, fused=None,
+                         differentiable=True) == "single"
+    assert F.choose_path([torch.ones(3, device="meta")], foreach=None, fused=None,
+                         differentiable=False) == "foreach"
+    monkeypatch.setattr(torch.compiler, "is_compiling", lambda: True)
+    assert F.choose_path([torch.ones(3)], foreach=None, fused=None,
+                         differentiable=False) == "foreach"
+    assert calls == []

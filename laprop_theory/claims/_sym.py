@@ -136,3 +136,18 @@ def adam_sup_expr(mu_: Any, nu_: Any, t_: Any, closed: bool = False) -> Any:
     r = mu_**2 / nu_
     geom = (1 - r**t_) / (1 - r) if closed else sum(r**j for j in range(int(t_)))
     return (1 - mu_) / (1 - mu_**t_) * sp.sqrt((1 - nu_**t_) / (1 - nu_)) * sp.sqrt(geom)
+
+
+def system(alg: R.Algorithm, name: str, params: Any, inputs: Any, extra: dict | None = None,
+           extra_init: dict | None = None) -> Any:
+    """The kernel's :class:`~laprop_theory.proof.kernel.System` of a first/second-moment
+    algorithm (state m, n; input g; step t), its update read from ``alg`` in sympy (one
+    symbolic step of :mod:`laprop_theory.recurrences`). ``extra``: auxiliary deterministic
+    state symbols with their updates (e.g. a running bound), ``extra_init`` their initial
+    values."""
+    from ..proof.kernel import System
+
+    state, _ = sym_step(alg, {"m": m, "n": n}, g, t)
+    update = {m: state["m"], n: state["n"], **(extra or {})}
+    init = {m: sp.Integer(0), n: sp.Integer(0), **(extra_init or {})}
+    return System(name, tuple(update), update, init, inputs, params, t)

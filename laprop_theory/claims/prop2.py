@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import recurrences as R
+from ..proof import kernel as K
 from ..proof.core import Claim, Domain, Range, Step
 from ._sym import (
     POS,
@@ -33,6 +34,7 @@ from ._sym import (
     sym_run,
     sym_step,
     sym_update,
+    system,
     t,
 )
 
@@ -124,8 +126,61 @@ def proof_claim() -> Claim:
                        (sp.Lt(mu, sp.sqrt(nu)), sp.Ne(g2, 0))),
                 "(15)", "the bound the proof actually reaches",
                 "fixed t = 2, g1, g2 symbols; update from recurrences.Adam")
-    return Claim("prop2-proof", "Proof of Proposition 2 (Eqs. 13-15)", stmt, tuple(steps),
-                 "Appendix A.2")
+    # ---- every t (kernel): the proof's recursion x_t <= gamma x_{t-1} + a (13) as an
+    # invariant of every run, x_t = |m_t|/sqrt(n_t) <= a (1 - gamma^t)/(1 - gamma), then the
+    # bias corrections (14)-(15). mu = gamma sqrt(nu) with gamma in [0, 1) (mu < sqrt(nu)).
+    a_g = _adam(gamma * sp.sqrt(nu), nu)
+    sysm = system(a_g, "Adam (mu = gamma sqrt(nu))", Domain({gamma: GAMMA, nu: UNIT_OPEN}),
+                  Domain({g: REAL}, (sp.Ne(g, 0),)))
+    a_gam = ((1 - mu) / sp.sqrt(1 - nu)).xreplace(sub)
+    invariant = ((n, ">", 0),
+                 (sp.Abs(m) / sp.sqrt(n), "<=", a_gam * (1 - gamma**t) / (1 - gamma)))
+    obl = [Step(o.id, o.lhs, o.rel, o.rhs, o.domain, "(13)",
+                "x_t <= gamma x_{t-1} + (1 - mu)/sqrt(1 - nu) unrolled" if "step" in o.id
+                else "base case t = 1", "kernel obligation, built from recurrences.Adam with "
+                "mu = gamma sqrt(nu)") for o in K.obligation_steps(sysm, invariant)]
+    # the paper's lines (13) in gamma form over the obligation's domain, chained by the kernel
+    m_g, n_g = sysm.update[m], sysm.update[n]
+    mu_g = gamma * sp.sqrt(nu)
+    step_dom = obl[-1].domain
+    x_g = sp.Abs(m_g) / sp.sqrt(n_g)
+    k1 = mu_g * sp.Abs(m) / sp.sqrt(n_g) + (1 - mu_g) * sp.Abs(g) / sp.sqrt(n_g)
+    k2 = mu_g * sp.Abs(m) / sp.sqrt(nu * n) + (1 - mu_g) * sp.Abs(g) / sp.sqrt((1 - nu) * g**2)
+    k3 = gamma * sp.Abs(m) / sp.sqrt(n) + a_gam
+    hyp_note = ("induction step, mu = gamma sqrt(nu), hypothesis "
+                "x_{t-1} <= a (1 - gamma^(t-1))/(1 - gamma)")
+    lines13 = [
+        Step("13.1.g", x_g, "<=", k1, step_dom, "(13) line 1", "triangle inequality", hyp_note),
+        Step("13.2.g", k1, "<=", k2, step_dom, "(13) line 2",
+             "n_t >= nu n_{t-1} and n_t >= (1 - nu) g_t^2", hyp_note),
+        Step("13.2'.g", k2, "=", k3, step_dom, "(13) line 2", "rewriting with gamma = mu/sqrt(nu)",
+             hyp_note),
+        Step("13.3.hyp", k3, "<=", a_gam * (1 - gamma**t) / (1 - gamma), step_dom, "(13) line 3",
+             "unrolling: gamma x_{t-1} + a <= a (1 - gamma^t)/(1 - gamma) under the hypothesis",
+             hyp_note),
+    ]
+    upd = (m / (1 - (gamma * sp.sqrt(nu)) ** t)) / sp.sqrt(n / (1 - nu**t))
+    goal = (sp.Abs(upd), "<=", 1 / (sp.sqrt(1 - nu) * (1 - gamma)))
+    implies = Step("ind.implies", goal[0], goal[1], goal[2],
+                   Domain({gamma: GAMMA, nu: UNIT_OPEN, m: REAL, n: REAL,
+                           t: Range(1, sp.oo, integer=True)},
+                          (sp.Gt(n, 0), sp.Le(sp.Abs(m) / sp.sqrt(n),
+                                              a_gam * (1 - gamma**t) / (1 - gamma)))),
+                   "(14)-(15)", "sum_t' gamma^t' <= 1/(1 - gamma); putting in the bias "
+                   "corrections", "kernel: consequence of the invariant")
+
+    def derivation(thm):
+        step_x = K.chain(*(thm(s.id) for s in lines13))
+        run = K.induction(sysm, invariant, [thm("ind.base.0"), thm("ind.base.1")],
+                          [thm("ind.step.0"), step_x])
+        return K.consequence(run, thm("ind.implies"), goal)
+
+    obl = [o for o in obl if o.id != "ind.step.1"]  # derived from the lines (13) instead
+    return Claim("prop2-proof", "Proof of Proposition 2 (Eqs. 13-15)", stmt,
+                 (*steps, *obl, *lines13, implies), "Appendix A.2", derivation=derivation,
+                 scope="Eq. (15): every integer t >= 1, mu = gamma sqrt(nu) with gamma in "
+                       "[0, 1) (mu < sqrt(nu)), nu in (0, 1), nonzero real gradients",
+                 for_all=("t", "gamma", "nu", "g_1..g_t"))
 
 
 def condition_claim() -> Claim:

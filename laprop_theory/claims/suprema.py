@@ -15,6 +15,7 @@ import sympy as sp
 
 from .. import recurrences as R
 from ..bounds.suprema import adam_supremum, laprop_supremum
+from ..proof import kernel as K
 from ..proof.core import Claim, Domain, Range, Step
 from ._sym import (
     NONNEG,
@@ -29,6 +30,7 @@ from ._sym import (
     g2,
     gamma,
     laprop_sup_expr,
+    m,
     make,
     mp_number,
     mu,
@@ -36,8 +38,12 @@ from ._sym import (
     nu,
     sym_step,
     sym_update,
+    system,
     t,
 )
+
+S_, A_ = sp.symbols("S a", real=True)  # auxiliary state: the running bound (kernel systems)
+POS_GRADS = Domain({g: REAL}, (sp.Ne(g, 0),))
 
 GAMMA = Range(0, 1, hi_open=True)
 PT = {mu: sp.Rational(9, 10), nu: sp.Rational(999, 1000)}
@@ -88,8 +94,36 @@ def sup_laprop() -> Claim:
              "numeric at mu = 0.9, nu = 0.99, t = 2000: gap between 1/sqrt(1-nu) and the "
              "supremum"),
     ]
-    return Claim("sup-laprop", "Exact supremum of the LaProp update", stmt, tuple(steps),
-                 "bounds/suprema.py")
+    # ---- every t (kernel): |m_t| <= S_t with S_t = mu S_{t-1} + (1-mu) sqrt((1-nu^t)/(1-nu)),
+    # S_0 = 0, i.e. S_t = (1-mu) sum_k mu^(t-k) sqrt((1-nu^k)/(1-nu)); divide by c_m.
+    rate = sp.sqrt((1 - nu**t) / (1 - nu))
+    sysm = system(lap, "LaProp with its running bound S", Domain({mu: UNIT, nu: UNIT}),
+                  POS_GRADS, {S_: mu * S_ + (1 - mu) * rate}, {S_: sp.Integer(0)})
+    invariant = ((n, ">=", 0), (sp.Abs(m), "<=", S_))
+    obl = K.obligation_steps(sysm, invariant)
+    obl = [Step(o.id, o.lhs, o.rel, o.rhs, o.domain, "bounds.suprema",
+                "induction over runs: n_t >= 0 and |m_t| <= S_t" if "step" in o.id else
+                "base case t = 1", "kernel obligation, built from recurrences.LaProp")
+           for o in obl]
+    goal = (sp.Abs(m) / (1 - mu**t), "<=", S_ / (1 - mu**t))
+    implies = Step("ind.implies", goal[0], goal[1], goal[2],
+                   Domain({mu: UNIT, nu: UNIT, m: REAL, n: REAL, S_: REAL,
+                           t: Range(1, sp.oo, integer=True)},
+                          (sp.Ge(n, 0), sp.Le(sp.Abs(m), S_))),
+                   "bounds.suprema", "divide by c_m = 1 - mu^t", "kernel: consequence")
+
+    def derivation(thm):
+        run = K.induction(sysm, invariant, [thm("ind.base.0"), thm("ind.base.1")],
+                          [thm("ind.step.0"), thm("ind.step.1")])
+        return K.consequence(run, thm("ind.implies"), goal)
+
+    return Claim("sup-laprop", "Exact supremum of the LaProp update", stmt,
+                 (*steps, *obl, implies), "bounds/suprema.py", derivation=derivation,
+                 scope="upper bound: every integer t >= 1, mu, nu in [0, 1), nonzero real "
+                       "gradients, with S_t = (1-mu) sum_k mu^(t-k) sqrt((1-nu^k)/(1-nu)) "
+                       "(its recursion); approach and attainment at the instances named in "
+                       "the steps",
+                 for_all=("t", "mu", "nu", "g_1..g_t"))
 
 
 def sup_adam() -> Claim:
@@ -127,8 +161,38 @@ def sup_adam() -> Claim:
             nu)))).xreplace(sub), Domain({gamma: GAMMA, nu: UNIT_OPEN}), "(15)",
              "the bound the proof reaches is >= the supremum", "t = 2, mu = gamma sqrt(nu)"),
     ]
-    return Claim("sup-adam", "Exact supremum of the Adam update", stmt, tuple(steps),
-                 "bounds/suprema.py")
+    # ---- every t (kernel): m_t^2 <= K a_t n_t with a_t = 1 + (mu^2/nu) a_{t-1}, a_0 = 0
+    # (a_t = sum_{j<t} (mu^2/nu)^j) and K = (1-mu)^2/(1-nu): Cauchy-Schwarz step by step.
+    k_ = (1 - mu) ** 2 / (1 - nu)
+    sysm = system(adam, "Adam with its running bound a", Domain({mu: UNIT, nu: UNIT_OPEN}),
+                  POS_GRADS, {A_: 1 + mu**2 / nu * A_}, {A_: sp.Integer(0)})
+    invariant = ((n, ">", 0), (A_, ">=", 0), (m**2, "<=", k_ * A_ * n))
+    obl = K.obligation_steps(sysm, invariant)
+    obl = [Step(o.id, o.lhs, o.rel, o.rhs, o.domain, "bounds.suprema",
+                "induction over runs: n_t > 0, a_t >= 0, m_t^2 <= K a_t n_t" if "step" in o.id
+                else "base case t = 1", "kernel obligation, built from recurrences.Adam")
+           for o in obl]
+    upd = (m / (1 - mu**t)) / sp.sqrt(n / (1 - nu**t))
+    bound_t = (1 - mu) / (1 - mu**t) * sp.sqrt((1 - nu**t) / (1 - nu)) * sp.sqrt(A_)
+    goal = (sp.Abs(upd), "<=", bound_t)
+    implies = Step("ind.implies", goal[0], goal[1], goal[2],
+                   Domain({mu: UNIT, nu: UNIT_OPEN, m: REAL, n: REAL, A_: REAL,
+                           t: Range(1, sp.oo, integer=True)},
+                          (sp.Gt(n, 0), sp.Ge(A_, 0), sp.Le(m**2, k_ * A_ * n))),
+                   "bounds.suprema", "|update_t| = |m_t|/(c_m sqrt(n_t/c_n)) <= the bound",
+                   "kernel: consequence")
+
+    def derivation(thm):
+        run = K.induction(sysm, invariant, [thm(f"ind.base.{i}") for i in range(3)],
+                          [thm(f"ind.step.{i}") for i in range(3)])
+        return K.consequence(run, thm("ind.implies"), goal)
+
+    return Claim("sup-adam", "Exact supremum of the Adam update", stmt,
+                 (*steps, *obl, implies), "bounds/suprema.py", derivation=derivation,
+                 scope="upper bound: every integer t >= 1, mu in [0, 1), nu in (0, 1), nonzero "
+                       "real gradients, with a_t = sum_{j<t} (mu^2/nu)^j (its recursion); "
+                       "attainment at the instances named in the steps",
+                 for_all=("t", "mu", "nu", "g_1..g_t"))
 
 
 def claims() -> list[Claim]:

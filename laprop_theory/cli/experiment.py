@@ -2,61 +2,166 @@
 
     python -m laprop_theory experiment NAME [--quick] [--seeds K] [--out DIR] [--json]
 
-Writes DIR/NAME.json and the figures (PNG) to DIR, shows a progress bar on stderr, prints the
-VERDICT line (or, with --json, the whole record) on stdout.
+Writes DIR/NAME.json and the figures (PNG) to DIR, shows a progress bar on stderr when it is
+a terminal, prints the VERDICT line (or, with --json, the whole record) on stdout.
+
+Every file is written under a temporary name and renamed into place, the record last, so a
+record on disk is always complete. ``all`` resumes: an experiment whose record is complete and
+current (same --quick and --seeds, the same code: a fingerprint of the experiment's source, the
+shared experiment code, the plots, the ``laprop`` package and torch's version) and whose
+figures exist is not run again (``--force`` reruns it). Ctrl-C or SIGTERM keeps the records
+already written, prints what finished (with ``"stopped": "interrupted"`` under --json) and
+exits with code 130.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
+import hashlib
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
+from typing import Any
 
-from .common import CLIError, emit_json, positive_int
+from .common import (
+    EXIT_INTERRUPTED,
+    CLIError,
+    Interrupted,
+    atomic_write_text,
+    bounded_int,
+    build_dir,
+    check_output_dir,
+    emit_json,
+    path_text,
+    quote,
+    say,
+    show_progress,
+)
+
+MAX_SEEDS = 100
+"""The full runs use 3-10 seeds; the run time grows linearly with them."""
+MAX_THREADS = 64
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_arguments(p) -> None:  # noqa: ANN001
     from ..experiments import EXPERIMENTS
 
     p.add_argument("name", metavar="NAME",
-                   help="one of: " + ", ".join(EXPERIMENTS) + " ('all' runs each)")
+                   help="one of: " + ", ".join(EXPERIMENTS) + " ('all' runs each, skipping "
+                        "those whose record in --out is complete and current)")
     p.add_argument("--quick", action="store_true", help="the seconds-long test-suite version")
-    p.add_argument("--seeds", type=positive_int("seeds"), default=None,
-                   help="number of seeds (default: the experiment's own)")
-    p.add_argument("--out", default="experiments-out", help="folder for NAME.json and figures")
-    p.add_argument("--threads", type=positive_int("threads"), default=1,
-                   help="torch threads (default 1)")
+    p.add_argument("--seeds", type=bounded_int("seeds", 1, MAX_SEEDS), default=None,
+                   help=f"number of seeds, in [1, {MAX_SEEDS}] (default: the experiment's own)")
+    p.add_argument("--out", type=path_text("--out"), default="experiments-out",
+                   help="folder for NAME.json and figures")
+    p.add_argument("--threads", type=bounded_int("threads", 1, MAX_THREADS), default=1,
+                   help=f"torch threads, in [1, {MAX_THREADS}] (default 1)")
+    p.add_argument("--force", action="store_true",
+                   help="with 'all': rerun experiments whose record is already current")
     p.add_argument("--json", action="store_true", help="print the JSON record(s) on stdout")
 
 
-def run(args: argparse.Namespace) -> int:
+def fingerprint(name: str) -> str:
+    """A digest of everything an experiment's record depends on besides its arguments."""
+    import torch
+
+    import laprop
+
+    from .. import experiments
+
+    exp_dir = Path(experiments.__file__).parent
+    files = [exp_dir / f"{name.replace('-', '_')}.py", exp_dir / "common.py",
+             exp_dir / "plots.py", *sorted(Path(laprop.__file__).parent.glob("*.py"))]
+    h = hashlib.sha256(torch.__version__.encode())
+    for f in files:
+        h.update(f.name.encode())
+        with contextlib.suppress(OSError):
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def current_record(out: Path, name: str, quick: bool, seeds: int | None) -> dict | None:
+    """The record of ``name`` in ``out`` if it is complete and current, else None."""
+    path = out / f"{name}.json"
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(rec, dict):
+        return None
+    figures = rec.get("figure_files")
+    ok = (rec.get("name") == name and rec.get("quick") == quick
+          and rec.get("requested_seeds") == seeds and rec.get("fingerprint") == fingerprint(name)
+          and isinstance(figures, list) and figures
+          and all(isinstance(f, str) and (out / f).is_file() for f in figures)
+          and "verdict_line" in rec)
+    return rec if ok else None
+
+
+def run(args) -> int:  # noqa: ANN001
+    from ..experiments import EXPERIMENTS
+
+    if args.name != "all" and args.name not in EXPERIMENTS:
+        raise CLIError(f"unknown experiment {quote(args.name)}; choose from "
+                       + ", ".join(EXPERIMENTS) + ", all")
+    names = list(EXPERIMENTS) if args.name == "all" else [args.name]
+    out = check_output_dir(args.out, "--out")
     import torch
     from tqdm import tqdm
 
-    from ..experiments import EXPERIMENTS, get
+    from ..experiments import get
     from ..experiments.plots import plot
 
-    names = list(EXPERIMENTS) if args.name == "all" else [args.name]
-    if names[0] not in EXPERIMENTS:
-        raise CLIError(f"unknown experiment {args.name!r}; choose from "
-                       + ", ".join(EXPERIMENTS) + ", all")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CLIError(f"--out {args.out!r} exists and is not a folder")
     torch.set_num_threads(args.threads)
-    records = []
-    for name in names:
-        mod = get(name)
-        with tqdm(total=mod.units(args.quick, args.seeds), desc=name, unit="run",
-                  leave=False) as bar:
-            rec = mod.run(quick=args.quick, seeds=args.seeds, tick=bar.update)
-        data = rec.to_json()
-        out.mkdir(parents=True, exist_ok=True)
-        (out / f"{name}.json").write_text(json.dumps(data, indent=1))
-        data["figures"] = [str(p) for p in plot(data, out)]
-        records.append(data)
-        if not args.json:
-            print(rec.verdict_line())
+    records: list[dict[str, Any]] = []
+    stopped = None
+    try:
+        for name in names:
+            if args.name == "all" and not args.force:
+                rec = current_record(out, name, args.quick, args.seeds)
+                if rec is not None:
+                    say(f"{name}: record in {out} is complete and current (--force reruns it)")
+                    rec["figures"] = [str(out / f) for f in rec["figure_files"]]
+                    records.append(rec)
+                    if not args.json:
+                        print(rec["verdict_line"], flush=True)
+                    continue
+            mod = get(name)
+            with tqdm(total=mod.units(args.quick, args.seeds), desc=name, unit="run",
+                      leave=False, disable=not show_progress(), file=sys.stderr) as bar:
+                rec = mod.run(quick=args.quick, seeds=args.seeds, tick=bar.update)
+            data = rec.to_json()
+            data["figures"] = _write(out, name, data, plot, args)
+            records.append(data)
+            if not args.json:
+                print(rec.verdict_line(), flush=True)
+    except Interrupted:
+        stopped = "interrupted"
     if args.json:
-        emit_json(records[0] if len(records) == 1 else records)
-    return 0
+        if stopped:
+            emit_json({"stopped": stopped, "records": records})
+        else:
+            emit_json(records[0] if len(records) == 1 else records)
+    elif stopped:
+        print(f"stopped: {stopped} after {len(records)} of {len(names)} experiments")
+    return EXIT_INTERRUPTED if stopped else 0
+
+
+def _write(out: Path, name: str, data: dict[str, Any], plot, args) -> list[str]:  # noqa: ANN001
+    """Figures first, each renamed into place from a temporary folder, then the record (the
+    mark of a complete experiment). Returns the figures' paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = build_dir(out / f"{name}-figures")
+    try:
+        drawn = plot(data, tmp)
+        names = [Path(p).name for p in drawn]
+        for f in names:
+            os.replace(tmp / f, out / f)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    record = dict(data, fingerprint=fingerprint(name), requested_seeds=args.seeds,
+                  figure_files=names)
+    atomic_write_text(out / f"{name}.json", json.dumps(record, indent=1))
+    return [str(out / f) for f in names]

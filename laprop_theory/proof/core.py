@@ -18,9 +18,9 @@ import sympy as sp
 
 Relation = Literal["<=", "<", "=", ">=", ">"]
 Status = Literal["proved", "refuted", "unverified"]
-Method = Literal["sympy", "interval", "smt", "counterexample"]
+Method = Literal["sympy", "interval", "smt", "counterexample", "kernel"]
 STATUSES: tuple[str, ...] = ("proved", "refuted", "unverified")
-METHODS: tuple[str, ...] = ("sympy", "interval", "smt", "counterexample")
+METHODS: tuple[str, ...] = ("sympy", "interval", "smt", "counterexample", "kernel")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,22 @@ class Range:
     lo_open: bool = False
     hi_open: bool = False
     integer: bool = False
+
+    def normalized(self) -> Range:
+        """The same set with exact sympy bounds and, for an integer range, closed integer
+        bounds: ``ceil(lo)`` (``lo + 1`` when ``lo`` is an open integer bound) and ``floor(hi)``
+        (``hi − 1`` when open). An integer range with bound 1/2 means t ≥ 1, never t = 1/2 + k.
+        """
+        lo, hi = sp.sympify(self.lo), sp.sympify(self.hi)
+        if not self.integer:
+            return Range(lo, hi, self.lo_open, self.hi_open, False)
+        if lo != -sp.oo:
+            c = sp.ceiling(lo)
+            lo = c + 1 if (self.lo_open and c == lo) else c
+        if hi != sp.oo:
+            f = sp.floor(hi)
+            hi = f - 1 if (self.hi_open and f == hi) else f
+        return Range(lo, hi, False, False, True)
 
     def contains(self, value: Any) -> bool:
         v = sp.nsimplify(value) if not isinstance(value, sp.Basic) else value
@@ -71,6 +87,10 @@ class Domain:
             return False
         return all(bool(c.subs(point)) for c in self.constraints)
 
+    def normalized(self) -> Domain:
+        """Every range normalised (:meth:`Range.normalized`); constraints unchanged."""
+        return Domain({s: r.normalized() for s, r in self.ranges.items()}, self.constraints)
+
     def widened(self, symbol: sp.Symbol, rng: Range) -> Domain:
         """A copy with one symbol's range replaced (used by the mutation suite)."""
         ranges = dict(self.ranges)
@@ -99,6 +119,15 @@ class Step:
     eq: str = ""
     justification: str = ""
     note: str = ""
+    #: ``True`` when the symbols stand for quantities of a run (a state m_{t-1}, a step size
+    #: s_t, ...) tied together in ways the domain does not capture: then a point of the
+    #: domain need not be reachable, and a counterexample refutes only if it is one of
+    #: ``witnesses``, the points of actual runs of the recurrences (see below).
+    abstract: bool = False
+    #: Reachable points for an abstract step, each ``{"point": {symbol: exact value},
+    #: "run": "what was run"}``, computed by replaying an algorithm of
+    #: :mod:`laprop_theory.recurrences` (so a refutation at one of them is a real failure).
+    witnesses: tuple[Any, ...] = field(default=(), compare=False)
 
     def relation(self) -> Any:
         ops = {"<=": sp.Le, "<": sp.Lt, "=": sp.Eq, ">=": sp.Ge, ">": sp.Gt}
@@ -118,6 +147,14 @@ class Claim:
     steps: tuple[Step, ...] = ()
     source: str = ""
     note: str = ""
+    #: how the claim follows from its steps, for the kernel (:mod:`laprop_theory.proof.kernel`):
+    #: a callable ``derivation(thm) -> Theorem`` where ``thm(step_id)`` returns the kernel's
+    #: theorem for a decided step; ``None``: the claim's verdict is its statement step's.
+    derivation: Any = field(default=None, compare=False, repr=False)
+    #: the scope the derivation proves, in words, e.g. "every integer t >= 1"
+    scope: str = ""
+    #: the variables the derived statement is universally quantified over
+    for_all: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +172,12 @@ class Verdict:
     detail: str = ""
     counterexample: dict[str, Any] | None = None
     seconds: float = 0.0
+    #: work units spent (deterministic: z3 rlimit, points, boxes, rewrites); never seconds
+    work: int = 0
+    #: what the deciding method produced, for a certificate: ``{"step": Step decided (the
+    #: relaxed one where a relaxation was used), "relaxation": str | None, "boxes": [...],
+    #: "point": {...}}``. Not part of the verdict's identity.
+    evidence: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

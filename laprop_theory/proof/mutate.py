@@ -124,18 +124,26 @@ def _domain_within(wide: Domain, narrow: Domain) -> bool:
     """z3: every point of ``wide`` lies in ``narrow`` (unsat of wide ∧ ¬narrow)."""
     import z3
 
-    from .decide import _z3_prepare
+    from .budget import Work
+    from .smt import prepare
 
+    if set(wide.ranges) != set(narrow.ranges) or any(
+            str(a) != str(b) for a, b in zip(wide.ranges, narrow.ranges, strict=True)):
+        return False
+    ctx = z3.Context()
     try:
-        pw = _z3_prepare(Step("w", sp.Integer(0), "=", sp.Integer(0), wide))
-        pn = _z3_prepare(Step("n", sp.Integer(0), "=", sp.Integer(0), narrow))
+        pw = prepare(Step("w", sp.Integer(0), "=", sp.Integer(0), wide), ctx)
+        # the same symbols in the same order get the same z3 variables
+        pn = prepare(Step("n", sp.Integer(0), "=", sp.Integer(0),
+                          Domain({s: narrow.ranges[s] for s in wide.ranges},
+                                 narrow.constraints)), ctx)
     except Exception:  # noqa: BLE001  (unsupported constraint: not shown equivalent)
         return False
     if pw is None or pn is None:
         return False
-    solver = z3.SolverFor("QF_NRA")
-    solver.set("timeout", 2000)
-    solver.add(*pw[0], *pw[2][1], *pn[2][1], z3.Not(z3.And(*pn[0])))
+    solver = z3.SolverFor("QF_NRA", ctx=ctx)
+    solver.set("rlimit", Work(2).rlimit)
+    solver.add(*pw[1], *pw[3][1], *pn[3][1], z3.Not(z3.And(*pn[1])))
     return solver.check() == z3.unsat
 
 
@@ -206,14 +214,16 @@ def _integral_value(e: Any, domain: Domain) -> Any:
     return True if _plus_infinity(e, domain, 2.0) else None
 
 
-def _identity(step: Step, deadline: float) -> bool:
-    from .decide import defined_on_domain
+def _identity(step: Step) -> bool:
+    from .budget import Work
+    from .decide import prepare
+    from .definedness import defined_on_domain
 
     if step.rel not in ("=", "<=", ">="):
         return False
     if sp.simplify(sp.sympify(step.lhs) - sp.sympify(step.rhs)) != 0:
         return False
-    return defined_on_domain(step, deadline)
+    return defined_on_domain(prepare(step), Work(2))
 
 
 def _implied(step: Step, original: Step | None, budget: float, seed: int) -> bool:
@@ -239,8 +249,6 @@ def equivalence(step: Step, proved_by: str | None, *, budget: float = 6.0,
                 seed: int = 0, original: Step | None = None) -> str | None:
     """The name of a procedure other than ``proved_by`` that shows ``step`` true, or None
     (module docstring). ``original``: the proved step ``step`` was mutated from."""
-    import time
-
     others = tuple(x for x in ("sympy", "smt", "interval") if x != proved_by)
     w = decide(step, budget=budget, seed=seed, methods=others)
     if w.status == "proved":
@@ -252,7 +260,7 @@ def equivalence(step: Step, proved_by: str | None, *, budget: float = 6.0,
                 and _plus_infinity(step.rhs, step.domain, 2.0):
             return "divergence"
         return None
-    if _identity(step, time.monotonic() + 2.0):
+    if _identity(step):
         return "identity"
     return None
 

@@ -21,13 +21,14 @@ import json
 import math
 import os
 import tempfile
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 import mpmath
 import numpy as np
 
+from ..inputs import InputError, decimal_entry_ok, parse_real, quote
 from .engine import Best, Problem, SearchState, encode_mp
 
 FORMAT = "laprop-theory-search"
@@ -38,8 +39,20 @@ class CheckpointError(ValueError):
     """The --out file cannot be used (corrupt, foreign, or for another problem)."""
 
 
+MAX_ENTRY_EXPONENT = 10**7
+"""Largest |decimal exponent| of a stored sequence entry (LaProp's near-worst sequences grow
+super-exponentially: e^-100000 is a legitimate entry at T = 10000; 1e-999999999 is not)."""
+
+
 def _exact(text: Any) -> Fraction:
-    return Fraction(Decimal(str(text)))
+    """The exact value of a stored μ or ν: the command line's syntax (no huge exponents, so a
+    file cannot make this hang), as a Fraction."""
+    if not isinstance(text, str):
+        raise ValueError("mu and nu are stored as decimal strings")
+    try:
+        return parse_real(text)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def to_json(problem: Problem, state: SearchState, seed: int, result: dict[str, Any] | None,
@@ -86,39 +99,48 @@ def load(path: str, problem: Problem, dps: int) -> tuple[SearchState, dict[str, 
     try:
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path} is not a readable search checkpoint ({exc})") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError,
+            ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else type(exc).__name__
+        raise CheckpointError(f"{quote(path)} is not a readable search checkpoint "
+                              f"({why})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not a laprop_theory search checkpoint; "
+        raise CheckpointError(f"{quote(path)} is not a laprop_theory search checkpoint; "
                               "refusing to overwrite it")
     if doc.get("version") != VERSION:
-        raise CheckpointError(f"{path} has unsupported checkpoint version {doc.get('version')!r}")
+        raise CheckpointError(f"{quote(path)} has unsupported checkpoint version "
+                              f"{quote(doc.get('version'))}")
     try:
         same = (doc["target"] == problem.target_name
                 and _exact(doc["mu"]) == _exact(problem.mu)
                 and _exact(doc["nu"]) == _exact(problem.nu)
                 and int(doc["steps"]) == problem.steps
                 and dict(doc.get("options") or {}) == dict(problem.options))
-    except (KeyError, TypeError, ValueError, InvalidOperation):
-        raise CheckpointError(f"{path} is a corrupt search checkpoint") from None
+    except (KeyError, TypeError, ValueError, InvalidOperation, OverflowError):
+        raise CheckpointError(f"{quote(path)} is a corrupt search checkpoint") from None
     if not same:
         raise CheckpointError(
-            f"{path} belongs to another search (target={doc.get('target')}, mu={doc.get('mu')}, "
-            f"nu={doc.get('nu')}, steps={doc.get('steps')}, options={doc.get('options')}); "
-            "refusing to overwrite it")
+            f"{quote(path)} belongs to another search (target={quote(doc.get('target'), 30)}, "
+            f"mu={quote(doc.get('mu'), 30)}, nu={quote(doc.get('nu'), 30)}, "
+            f"steps={quote(doc.get('steps'), 12)}); refusing to overwrite it")
     try:
-        state = SearchState(rounds=int(doc["rounds"]), evaluations=int(doc["evaluations"]),
+        state = SearchState(rounds=_count(doc["rounds"]), evaluations=_count(doc["evaluations"]),
                             seconds=float(doc["seconds"]))
-        if state.rounds < 0 or state.evaluations < 0 or not math.isfinite(state.seconds):
-            raise ValueError("negative counters")
+        if not math.isfinite(state.seconds) or state.seconds < 0:
+            raise ValueError("seconds must be finite and >= 0")
+        stored_seed = doc["seed"]
+        if (isinstance(stored_seed, bool) or not isinstance(stored_seed, int)
+                or not 0 <= stored_seed <= 2**32 - 1):
+            raise ValueError("seed must be an integer in [0, 2^32 - 1]")
         seq = doc["sequence"]
         if not isinstance(seq, list) or (seq and len(seq) != problem.steps):
             raise ValueError("sequence length")
         if seq:
             for text in seq:
-                if not isinstance(text, str):
+                if not decimal_entry_ok(text, MAX_ENTRY_EXPONENT):
                     raise ValueError("sequence entries must be decimal strings")
-                _exact(text)  # a finite decimal
+            if not decimal_entry_ok(doc["best_value"], 10**6):
+                raise ValueError("best_value must be a decimal string")
             with mpmath.workdps(dps):
                 value = problem.target.mp(seq, problem.mu, problem.nu, dps)
                 stored = mpmath.mpf(doc["best_value"])
@@ -135,6 +157,15 @@ def load(path: str, problem: Problem, dps: int) -> tuple[SearchState, dict[str, 
             if not (np.all(np.isin(s_arr, (-1.0, 0.0, 1.0))) and np.all(np.isfinite(x_arr))):
                 raise ValueError("elite values")
             state.elites.append((float(e["value"]), s_arr, x_arr))
-    except (KeyError, TypeError, ValueError, InvalidOperation, ZeroDivisionError) as exc:
-        raise CheckpointError(f"{path} is a corrupt search checkpoint ({exc})") from None
+    except (KeyError, TypeError, ValueError, InvalidOperation, ZeroDivisionError,
+            OverflowError) as exc:
+        why = quote(exc, 80) if isinstance(exc, ValueError) else type(exc).__name__
+        raise CheckpointError(f"{quote(path)} is a corrupt search checkpoint ({why})") from None
     return state, doc
+
+
+def _count(x: Any) -> int:
+    """A stored counter: a non-negative int (not a bool, a float or a string)."""
+    if isinstance(x, bool) or not isinstance(x, int) or x < 0:
+        raise ValueError("counters must be non-negative integers")
+    return x

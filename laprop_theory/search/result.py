@@ -10,19 +10,29 @@ import mpmath
 from ..numerics import MP, mp_str
 from .certify import certify
 from .engine import Problem, SearchState, fraction_of
+from .strategies import SMALL_T
 
 
 def build_result(problem: Problem, state: SearchState, *, seed: int, dps: int, stopped: str,
-                 prec_bits: int | None = None) -> dict[str, Any]:
+                 prec_bits: int | None = None, quick: bool = False) -> dict[str, Any]:
     """The JSON-able result. The value is recomputed with the reference ``MP`` backend on the
-    exact decimal sequence; a violation (value > bound) is certified in ball arithmetic."""
+    exact decimal sequence; a violation (value > bound) is certified in ball arithmetic.
+
+    ``quick`` (after an interrupt, which must end within a second): the value is the one the
+    search computed with ``MPV`` (bit-identical to ``MP``, tests/test_search.py), and above
+    :data:`~laprop_theory.search.strategies.SMALL_T` a violation is not certified (the reason
+    says so; rerun with the same --out to certify it)."""
     target = problem.target
     mu, nu, T = problem.mu, problem.nu, problem.steps
     digits = max(30, dps - 10)
     best = state.best
     with mpmath.workdps(dps):
-        value = None if best.value is None else target.mp(best.sequence, mu, nu, dps,
-                                                          backend=MP)
+        if best.value is None:
+            value = None
+        elif quick:
+            value = +best.value
+        else:
+            value = target.mp(best.sequence, mu, nu, dps, backend=MP)
         bound = target.bound(mu, nu, T, dps)
         sup = target.exact_supremum(mu, nu, T, dps)
         paper = target.paper_bound(mu, nu, T, dps)
@@ -41,7 +51,10 @@ def build_result(problem: Problem, state: SearchState, *, seed: int, dps: int, s
             return "inf" if x > 0 else str(x)
         return mp_str(x, digits)
 
-    if violation:
+    if violation and quick and T > SMALL_T:
+        cert = {"certified": False, "reason": "not attempted: the search was interrupted "
+                "(run it again with the same --out to certify)"}
+    elif violation:
         cert = certify(target, best.sequence, mu, nu,
                        prec_bits=prec_bits or int(dps * 3.33 * 2) + 64).as_dict()
     elif bound is None:
