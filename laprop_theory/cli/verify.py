@@ -2,7 +2,9 @@
 cvc5 and mpmath interval arithmetic only (see :mod:`laprop_theory.verify`).
 
 Exit code 0 when every certificate checks, 1 when one fails, 2 on bad arguments (a missing
-directory or manifest). This module imports nothing of ``laprop_theory.proof``.
+directory or manifest). This module imports nothing of ``laprop_theory.proof``;
+``python -m laprop_theory.cli.verify DIR`` runs it without the other commands (and so without
+z3, sympy or the checker even being importable).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import sys
 import time
 
-from ..verify import RLIMIT, WALL_SECONDS, ManifestError, verify_directory
+from ..verify import CPU_SECONDS, RLIMIT, ManifestError, verify_directory
 from .common import (
     CLIError,
     OneLineParser,
@@ -39,9 +41,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--rlimit", type=positive_int("--rlimit", maximum=10**12), default=RLIMIT,
                    help=f"cvc5 resource units per query (default {RLIMIT})")
-    p.add_argument("--wall", type=positive_int("--wall", maximum=3600), default=None,
-                   help=f"safety limit in seconds per cvc5 script (default {WALL_SECONDS:g}; "
-                        "cvc5's nonlinear solver does not count all its work in units)")
+    p.add_argument("--cpu-limit", type=positive_int("--cpu-limit", maximum=3600),
+                   default=None, metavar="SECONDS",
+                   help=f"safety limit: processor seconds per cvc5 script (default "
+                        f"{CPU_SECONDS:g}; cvc5's nonlinear solver does not count all its "
+                        "work in resource units)")
     p.add_argument("--jobs", type=positive_int("--jobs", maximum=64), default=None,
                    help="worker processes (default: CPU count, at most 4)")
 
@@ -50,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     try:
         result = verify_directory(args.directory, rlimit=args.rlimit, jobs=args.jobs,
-                                  wall_seconds=args.wall or WALL_SECONDS)
+                                  cpu_limit=args.cpu_limit or CPU_SECONDS)
     except ManifestError as exc:
         raise CLIError(str(exc)) from None
     if args.json:
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             fw = max(len(f["file"]) for f in result["failed"])
             for f in result["failed"]:
                 print(f"  {f['file'].ljust(fw)}  {f['reason']}")
-        print(f"\n({time.monotonic() - t0:.1f} s)")
+        print(f"({time.monotonic() - t0:.1f} s)", file=sys.stderr)
     return 1 if result["failed"] else 0
 
 

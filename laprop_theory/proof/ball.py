@@ -171,7 +171,8 @@ def box_env(cont: list[sp.Symbol], box: list[tuple[Fraction, Fraction]]) -> dict
 
 
 def ball_str(v: arb) -> str:
-    """``[lower, upper]`` with 25 significant digits, rounded outward."""
+    """``[lower, upper]`` with 25 significant digits (for reading: the endpoints are rounded
+    to nearest; verdicts rest on the ball itself, never on this text)."""
     lo, hi = v.lower(), v.upper()
     return f"[{lo.str(25, radius=False)}, {hi.str(25, radius=False)}]"
 

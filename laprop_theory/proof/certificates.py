@@ -105,7 +105,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _ball(v: arb) -> list[str]:
-    """[lower, upper] of a ball as decimal strings, rounded outward (25 digits)."""
+    """[lower, upper] of a ball as decimal strings of 25 significant digits (rounded to
+    nearest: informational; a verifier recomputes the enclosure and only checks that it meets
+    this one)."""
     return [v.lower().str(25, radius=False), v.upper().str(25, radius=False)]
 
 
@@ -326,7 +328,7 @@ def write_certificates(results: list[StepResult], directory: str | Path) -> dict
         try:
             kind, files = _files_for(r)
         except (NotEncodable, Undefined, ZeroDivisionError, KeyError, ValueError,
-                TypeError) as exc:
+                TypeError, AttributeError, RecursionError) as exc:
             entry["kind"] = "none"
             entry["reason"] = f"not encodable: {str(exc)[:300]}"
             entries.append(entry)

@@ -6,8 +6,8 @@ t + c (c an integer), and 0 ≤ b ≤ 1 shown on the domain, one fresh variable
 normalised lower bound) and 0 ≤ b ≤ 1, w ranges over [0, b^(t0 + c_min)] ⊆ [0, 1]. The relaxed
 step (constraints relaxed alike) quantifies over *every* such w, a superset of the values
 b^(t + c_min) takes, so a proof of the relaxed step proves the original; a counterexample of
-it proves nothing (the caller never reports one). Different exponent symbols (b^t and b^T) get different variables; fresh
-variables are ``Dummy`` symbols, which never equal a user's symbol.
+it proves nothing (the caller never reports one). Different exponent symbols (b^t and b^T)
+get different variables; fresh variables are ``Dummy`` symbols, which never equal a user's symbol.
 """
 
 from __future__ import annotations

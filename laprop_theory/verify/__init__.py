@@ -4,7 +4,8 @@
 and ``DIR/manifest.json``; :func:`verify_directory` re-checks every entry of the manifest:
 
 * SMT-LIB2 scripts with the cvc5 solver (:mod:`.smt`), which must answer ``unsat``;
-* box covers and refutation points with ``mpmath`` interval arithmetic (:mod:`.sexpr`),
+* box covers and refutation points with ``mpmath`` interval arithmetic (:mod:`.sexpr`);
+* identities between rational functions exactly (:mod:`.algebra`, tool ``exact-algebra``),
 
 plus, for every file, its sha256 against the manifest (:mod:`.checks` lists what else). This
 package imports neither z3 nor ``laprop_theory.proof`` nor sympy: a certificate is trusted
@@ -13,10 +14,11 @@ only as far as cvc5 and interval arithmetic confirm it.
 The result::
 
     {"checked": N, "passed": N, "failed": [{"file", "reason"}],
-     "by_tool": {"cvc5": n, "mpmath-iv": n}}
+     "by_tool": {"cvc5": n, "mpmath-iv": n, "exact-algebra": n}}
 
-``by_tool`` counts the certificates each tool took part in re-checking. Answers do not depend
-on the machine: cvc5 runs under a resource limit counted in its own units.
+``by_tool`` counts the certificates each tool took part in re-checking (``exact-algebra``
+only where it was used). cvc5 runs under a resource limit counted in its own units and, as a
+safety net, a limit in processor seconds (:mod:`.smt` says why both).
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_entry
-from .smt import RLIMIT, WALL_SECONDS
+from .smt import CPU_SECONDS, RLIMIT
 
-__all__ = ["verify_directory", "ManifestError", "RLIMIT", "WALL_SECONDS"]
+__all__ = ["verify_directory", "ManifestError", "RLIMIT", "CPU_SECONDS"]
 
 
 class ManifestError(ValueError):
@@ -57,17 +59,17 @@ def _load(root: Path) -> list[dict[str, Any]]:
 Outcome = tuple[str, "str | None", list[str]]
 
 
-def _one(root: Path, entry: dict[str, Any], rlimit: int, wall: float) -> Outcome:
+def _one(root: Path, entry: dict[str, Any], rlimit: int, cpu: float) -> Outcome:
     try:
-        f, reason, tools = check_entry(root, entry, rlimit, wall)
+        f, reason, tools = check_entry(root, entry, rlimit, cpu)
     except Exception as exc:  # noqa: BLE001  (a bug must fail the entry, not the run)
         return (f"{entry.get('claim')}/{entry.get('step')}",
                 f"verifier error: {type(exc).__name__}: {exc}", [])
     return f, reason, sorted(tools)
 
 
-def _worker(conn: Any, root: Path, entry: dict[str, Any], rlimit: int, wall: float) -> None:
-    conn.send(_one(root, entry, rlimit, wall))
+def _worker(conn: Any, root: Path, entry: dict[str, Any], rlimit: int, cpu: float) -> None:
+    conn.send(_one(root, entry, rlimit, cpu))
     conn.close()
 
 
@@ -83,7 +85,7 @@ def _cost(root: Path, entry: dict[str, Any]) -> int:
     return total
 
 
-def _parallel(root: Path, entries: list[dict[str, Any]], rlimit: int, wall: float,
+def _parallel(root: Path, entries: list[dict[str, Any]], rlimit: int, cpu: float,
               jobs: int) -> list[Outcome]:
     """One forked process per entry, ``jobs`` at a time (each runs its cvc5 queries in
     children of its own, which it kills at the safety limit)."""
@@ -96,7 +98,7 @@ def _parallel(root: Path, entries: list[dict[str, Any]], rlimit: int, wall: floa
             while order and len(running) < jobs:
                 i = order.pop(0)
                 recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker, args=(send, root, entries[i], rlimit, wall))
+                proc = ctx.Process(target=_worker, args=(send, root, entries[i], rlimit, cpu))
                 proc.start()
                 send.close()
                 running[recv] = (i, proc)
@@ -119,10 +121,10 @@ def _parallel(root: Path, entries: list[dict[str, Any]], rlimit: int, wall: floa
 
 
 def verify_directory(directory: str | Path, *, rlimit: int = RLIMIT,
-                     wall_seconds: float = WALL_SECONDS, jobs: int | None = None
+                     cpu_limit: float = CPU_SECONDS, jobs: int | None = None
                      ) -> dict[str, Any]:
     """Re-check every certificate listed in ``directory/manifest.json`` (see the module
-    docstring). ``rlimit``: cvc5 resource units per query; ``wall_seconds``: the safety limit
+    docstring). ``rlimit``: cvc5 resource units per query; ``cpu_limit``: the safety limit
     per cvc5 script (:mod:`.smt`); ``jobs``: entries checked at once (default: the CPU count,
     at most 4). Raises :class:`ManifestError` when there is no manifest."""
     root = Path(directory)
@@ -133,9 +135,9 @@ def verify_directory(directory: str | Path, *, rlimit: int = RLIMIT,
     except ImportError:
         pass  # each SMT check then fails, saying so
     if jobs > 1 and len(entries) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        outcomes = _parallel(root, entries, rlimit, wall_seconds, jobs)
+        outcomes = _parallel(root, entries, rlimit, cpu_limit, jobs)
     else:
-        outcomes = [_one(root, e, rlimit, wall_seconds) for e in entries]
+        outcomes = [_one(root, e, rlimit, cpu_limit) for e in entries]
     failed = [{"file": f, "reason": reason} for f, reason, _ in outcomes if reason]
     by_tool: dict[str, int] = {"cvc5": 0, "mpmath-iv": 0}
     for _, _, tools in outcomes:

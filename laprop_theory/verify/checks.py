@@ -7,9 +7,11 @@ read as text, the SMT-LIB2 scripts by cvc5's parser, the JSON s-expressions by
 What is checked, per kind of certificate (see ``laprop_theory.proof.certificates``):
 
 ``smt``
-    every file's sha256 is the manifest's; the ``negation`` script's last assertion is
-    ``not (lhs REL rhs)`` with the manifest's REL; cvc5 answers ``unsat`` to every check-sat
-    of every script.
+    every file's sha256 is the manifest's; cvc5 answers ``unsat`` to the ``definedness``
+    script; for an equality whose ``statement`` file gives two rational functions, lhs − rhs
+    expands to the zero rational function (:mod:`.algebra`); otherwise the ``negation``
+    script's last assertion is ``not (lhs REL rhs)`` with the manifest's REL and cvc5 answers
+    ``unsat`` to it.
 ``point``
     the point has one exact rational per range; it lies in every range (integers where the
     range is integer) and satisfies every constraint, decided exactly or by an interval that
@@ -38,7 +40,7 @@ from typing import Any
 
 from . import algebra
 from . import sexpr as sx
-from .smt import NEGATED_KIND, RLIMIT, WALL_SECONDS, run_isolated
+from .smt import CPU_SECONDS, NEGATED_KIND, RLIMIT, run_isolated
 
 #: at most this many integer combinations and boxes in a cover certificate
 MAX_COMBINATIONS = 10_000
@@ -65,8 +67,8 @@ def _read(root: Path, rec: dict[str, Any]) -> bytes:
 
 
 def _smt(text: str, name: str, rlimit: int, rel: str | None = None,
-         wall: float = WALL_SECONDS) -> None:
-    out = run_isolated(text, name, rlimit=rlimit, wall_seconds=wall)
+         cpu: float = CPU_SECONDS) -> None:
+    out = run_isolated(text, name, rlimit=rlimit, cpu_limit=cpu)
     if out.error:
         raise Failed(out.error)
     if not out.answers:
@@ -314,7 +316,7 @@ def _identity_query(cert: dict[str, Any], ranges: list[dict[str, Any]], cons: li
     return "\n".join(lines) + "\n"
 
 
-def check_boxes(cert: dict[str, Any], rlimit: int = RLIMIT, wall: float = WALL_SECONDS
+def check_boxes(cert: dict[str, Any], rlimit: int = RLIMIT, cpu: float = CPU_SECONDS
                 ) -> None:
     """An interval proof: cover, signs, outside boxes and the factor identity."""
     rel = cert.get("rel")
@@ -414,7 +416,7 @@ def check_boxes(cert: dict[str, Any], rlimit: int = RLIMIT, wall: float = WALL_S
         except (sx.SexprError, KeyError) as exc:
             raise Failed(f"identity not expressible: {exc}") from None
         try:
-            _smt(query, "identity", rlimit, wall=wall)
+            _smt(query, "identity", rlimit, cpu=cpu)
         except Failed as exc:
             raise Failed(f"factor identity at {fixed or 'the box'}: {exc}") from None
 
@@ -425,7 +427,7 @@ def box_str(box: Box) -> str:
 
 # -- one manifest entry -------------------------------------------------------------------
 def _check_smt_entry(root: Path, entry: dict[str, Any], files: list[dict[str, Any]],
-                     rlimit: int, wall: float, tools: set[str], where: list[str]) -> None:
+                     rlimit: int, cpu: float, tools: set[str], where: list[str]) -> None:
     """Definedness by cvc5; the relation by exact algebra (an identity between rational
     functions, where the ``statement`` file allows it) or else by cvc5."""
     roles = [f.get("role") for f in files]
@@ -440,7 +442,7 @@ def _check_smt_entry(root: Path, entry: dict[str, Any], files: list[dict[str, An
     if "definedness" in by_role:
         where[0] = by_role["definedness"]["path"]
         tools.add("cvc5")
-        _smt(texts["definedness"].decode("utf-8"), where[0], rlimit, wall=wall)
+        _smt(texts["definedness"].decode("utf-8"), where[0], rlimit, cpu=cpu)
     if "statement" in by_role:
         where[0] = by_role["statement"]["path"]
         st = json.loads(texts["statement"])
@@ -458,11 +460,11 @@ def _check_smt_entry(root: Path, entry: dict[str, Any], files: list[dict[str, An
                 return
     where[0] = by_role["negation"]["path"]
     tools.add("cvc5")
-    _smt(texts["negation"].decode("utf-8"), where[0], rlimit, rel, wall=wall)
+    _smt(texts["negation"].decode("utf-8"), where[0], rlimit, rel, cpu=cpu)
 
 
 def check_entry(root: Path, entry: dict[str, Any], rlimit: int = RLIMIT,
-                wall: float = WALL_SECONDS) -> tuple[str, str | None, set[str]]:
+                cpu: float = CPU_SECONDS) -> tuple[str, str | None, set[str]]:
     """(file, failure reason or None, tools used) for one manifest entry."""
     files = entry.get("files") or []
     first = files[0]["path"] if files and isinstance(files[0], dict) and "path" in files[0] \
@@ -476,7 +478,7 @@ def check_entry(root: Path, entry: dict[str, Any], rlimit: int = RLIMIT,
         if kind == "smt":
             if entry.get("status") != "proved":
                 raise Failed("an SMT certificate must be of a proof")
-            _check_smt_entry(root, entry, files, rlimit, wall, tools, where)
+            _check_smt_entry(root, entry, files, rlimit, cpu, tools, where)
         elif kind == "point":
             if entry.get("status") != "refuted" or len(files) != 1:
                 raise Failed("a point certificate is one file of a refutation")
@@ -497,9 +499,9 @@ def check_entry(root: Path, entry: dict[str, Any], rlimit: int = RLIMIT,
             cert = json.loads(texts["boxes"])
             if cert.get("rel") != entry.get("rel"):
                 raise Failed("the relation differs from the manifest's")
-            check_boxes(cert, rlimit, wall)
+            check_boxes(cert, rlimit, cpu)
             where[0] = by_role["identity"]["path"]
-            _smt(texts["identity"].decode("utf-8"), where[0], rlimit, wall=wall)
+            _smt(texts["identity"].decode("utf-8"), where[0], rlimit, cpu=cpu)
         else:
             raise Failed(f"unknown certificate kind {kind!r}")
     except Failed as exc:

@@ -9,26 +9,29 @@ the limits, ``reset``, ...) fails the file.
 Each ``check-sat`` runs under ``rlimit-per`` = :data:`RLIMIT` cvc5 resource units, a count of
 cvc5's own steps that does not depend on the machine's speed. cvc5's nonlinear solver
 (cylindrical algebraic coverings, ``nl-cov``) does not count the work inside one covering
-computation, so a hard query can run far past any resource limit (and past ``tlimit-per``):
-:func:`run_isolated` therefore runs each script in a child process that is killed after
-:data:`WALL_SECONDS` -- a safety net, the one place where the machine's speed can change an
-answer (from ``unsat`` to "no answer", never the other way). Any answer other than ``unsat``
-fails the file.
+computation, so a hard query can run far past any resource limit (and past cvc5's own
+``tlimit``): :func:`run_isolated` therefore runs each script in a child process that is
+killed once it has used :data:`CPU_SECONDS` of *processor* time (read from ``/proc``, so a
+busy machine slows the check down but hardly changes its answer), or
+:data:`WALL_FACTOR` times that in wall-clock time, whichever comes first. This safety limit is
+the one place where the machine can change an answer (from ``unsat`` to "no answer", never
+the other way). Any answer other than ``unsat`` fails the file.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 #: cvc5 resource units per check-sat (deterministic)
 RLIMIT: int = 2_000_000
-#: cvc5's own wall-clock limit per check-sat (milliseconds; cvc5 does not always heed it)
-TLIMIT_MS: int = 30_000
-#: the child process running a script is killed after this many seconds (safety net)
-WALL_SECONDS: float = 10.0
+#: the child process running a script is killed after this much processor time (seconds)
+CPU_SECONDS: float = 7.0
+#: ... or after this many times CPU_SECONDS of wall-clock time (a machine busy elsewhere)
+WALL_FACTOR: float = 6.0
 
 _ALLOWED = frozenset({"set-logic", "set-info", "set-option", "declare-fun", "declare-const",
                       "define-fun", "assert", "push", "pop", "check-sat", "exit"})
@@ -46,8 +49,7 @@ class SmtOutcome:
     units: int = 0
 
 
-def run_script(text: str, name: str = "certificate", *, rlimit: int = RLIMIT,
-               tlimit_ms: int = TLIMIT_MS) -> SmtOutcome:
+def run_script(text: str, name: str = "certificate", *, rlimit: int = RLIMIT) -> SmtOutcome:
     """Run an SMT-LIB2 script with cvc5; never raises for a bad script (``error`` says)."""
     import cvc5
 
@@ -56,7 +58,6 @@ def run_script(text: str, name: str = "certificate", *, rlimit: int = RLIMIT,
     solver = cvc5.Solver(tm)
     solver.setOption("incremental", "true")
     solver.setOption("rlimit-per", str(int(rlimit)))
-    solver.setOption("tlimit-per", str(int(tlimit_ms)))
     sm = cvc5.SymbolManager(tm)
     parser = cvc5.InputParser(solver, sm)
     try:
@@ -121,44 +122,62 @@ def _die_with_parent() -> None:
         pass
 
 
-def _child(conn: Any, text: str, name: str, rlimit: int, tlimit_ms: int) -> None:
+def _child(conn: Any, text: str, name: str, rlimit: int) -> None:
     _die_with_parent()
     try:
-        conn.send(run_script(text, name, rlimit=rlimit, tlimit_ms=tlimit_ms))
+        conn.send(run_script(text, name, rlimit=rlimit))
     except BaseException as exc:  # noqa: BLE001  (reported to the parent, never raised there)
         conn.send(SmtOutcome(error=f"cvc5 run failed: {type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """Processor time (user + system) used so far by process ``pid``, from /proc; None where
+    there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run_isolated(text: str, name: str = "certificate", *, rlimit: int = RLIMIT,
-                 wall_seconds: float = WALL_SECONDS) -> SmtOutcome:
-    """:func:`run_script` in a child process killed after ``wall_seconds`` (see the module
-    docstring). Where processes cannot be forked, the script runs in this process."""
+                 cpu_limit: float = CPU_SECONDS) -> SmtOutcome:
+    """:func:`run_script` in a child process, killed at the safety limit (``cpu_limit``
+    seconds of processor time, see the module docstring). Where processes cannot be forked,
+    the script runs in this process, with the resource limit only."""
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:
         return run_script(text, name, rlimit=rlimit)
-    tlimit = int(min(TLIMIT_MS, wall_seconds * 1000))
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, text, name, rlimit, tlimit), daemon=True)
+    proc = ctx.Process(target=_child, args=(send, text, name, rlimit), daemon=True)
     proc.start()
     send.close()
-    deadline = time.monotonic() + wall_seconds
+    start = time.monotonic()
     out: SmtOutcome | None = None
     try:
-        if recv.poll(max(0.0, deadline - time.monotonic())):
-            try:
-                out = recv.recv()
-            except EOFError:
-                out = SmtOutcome(error="cvc5 stopped without an answer")
+        while True:
+            if recv.poll(0.05):
+                try:
+                    out = recv.recv()
+                except EOFError:
+                    out = SmtOutcome(error="cvc5 stopped without an answer")
+                break
+            wall = time.monotonic() - start
+            cpu = cpu_seconds(proc.pid) if proc.pid is not None else None
+            if (cpu if cpu is not None else wall) > cpu_limit or wall > WALL_FACTOR * cpu_limit:
+                break
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join()
         recv.close()
     if out is None:
-        out = SmtOutcome(answers=["unknown"], error=None)
-        out.error = (f"cvc5 gave no answer within {wall_seconds:g} s (the safety limit; its "
-                     "nonlinear solver does not count all its work in resource units)")
+        out = SmtOutcome(answers=["unknown"])
+        out.error = (f"cvc5 gave no answer within {cpu_limit:g} s of processor time (the "
+                     "safety limit; its nonlinear solver does not count all its work in "
+                     "resource units)")
     return out
