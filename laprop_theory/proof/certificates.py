@@ -166,18 +166,10 @@ def _smt_files(r: StepResult, step: Any, relaxation: str | None
 
 def _outside_index(domain: Domain, env: dict) -> tuple[int, list[str]] | None:
     """The first constraint certainly false on the box, with the enclosure of lhs − rhs."""
-    for i, c in enumerate(domain.constraints):
-        if isinstance(c, (sp.Ne, sp.Eq)):
-            continue
-        try:
-            d = enclose(c.lhs - c.rhs, env)
-        except (Undefined, ZeroDivisionError):
-            continue
-        if isinstance(c, (sp.StrictLessThan, sp.LessThan)) and d > 0:
-            return i, _ball(d)
-        if isinstance(c, (sp.StrictGreaterThan, sp.GreaterThan)) and d < 0:
-            return i, _ball(d)
-    return None
+    from .interval import violated
+
+    hit = violated(domain, env)
+    return None if hit is None else (hit[0], _ball(hit[1]))
 
 
 def _box_files(r: StepResult, step: Any, ev: dict[str, Any], relaxation: str | None

@@ -62,20 +62,26 @@ def box_sign(fs: list[tuple[Any, int]], env: dict[sp.Symbol, arb]) -> int | None
     return sgn
 
 
-def outside(domain: Domain, env: dict[sp.Symbol, arb]) -> bool:
-    """True if some constraint is certainly false on the whole box (box outside the domain)."""
-    for c in domain.constraints:
-        if isinstance(c, sp.Ne):
+def violated(domain: Domain, env: dict[sp.Symbol, arb]) -> tuple[int, arb] | None:
+    """The index of the first constraint certainly false on the whole box, with the ball of
+    its lhs − rhs; None if no constraint is certainly false there."""
+    for i, c in enumerate(domain.constraints):
+        if isinstance(c, (sp.Ne, sp.Eq)):
             continue
         try:
             d = enclose(c.lhs - c.rhs, env)
         except (Undefined, ZeroDivisionError):
             continue
         if isinstance(c, (sp.StrictLessThan, sp.LessThan)) and d > 0:
-            return True
+            return i, d
         if isinstance(c, (sp.StrictGreaterThan, sp.GreaterThan)) and d < 0:
-            return True
-    return False
+            return i, d
+    return None
+
+
+def outside(domain: Domain, env: dict[sp.Symbol, arb]) -> bool:
+    """True if some constraint is certainly false on the whole box (box outside the domain)."""
+    return violated(domain, env) is not None
 
 
 def _frac(x: Any) -> Fraction:
