@@ -108,22 +108,9 @@ def check_results(budget: float = CHECK_BUDGET) -> list[Any]:
     return [r for c in all_claims() for r in check_claim(c, budget=budget)]
 
 
-def _whole(results: list[Any], claim: str) -> tuple[str, str]:
-    r = next(r for r in results if r.claim == claim and r.step.id == "statement")
-    return r.verdict.status, r.verdict.method or "--"
-
-
-def claim_verdicts(results: list[Any]) -> list[Any]:
-    """The proof kernel's verdict on each claim (laprop_theory.proof.kernel.judge)."""
-    from .claims import all_claims
-    from .proof.kernel import judge
-
-    claims = {c.id: c for c in all_claims()}
-    order = list(dict.fromkeys(r.claim for r in results))
-    return [judge(claims[c], [r for r in results if r.claim == c]) for c in order]
-
-
 def summary_tex(results: list[Any]) -> str:
+    from .claims import claim_verdicts
+
     rows = []
     for v in claim_verdicts(results):
         rs = [r for r in results if r.claim == v.claim]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 from ..proof.core import Claim
 
@@ -29,6 +30,16 @@ def all_claims() -> list[Claim]:
     if dupes:
         raise ValueError(f"duplicate claim ids: {sorted(dupes)}")
     return out
+
+
+def claim_verdicts(results: list[Any]) -> list[Any]:
+    """The proof kernel's verdict on each claim that ``results`` (step results of
+    :func:`laprop_theory.proof.decide.check_claim`) cover, in the order they appear."""
+    from ..proof.kernel import judge
+
+    claims = {c.id: c for c in all_claims()}
+    order = list(dict.fromkeys(r.claim for r in results))
+    return [judge(claims[c], [r for r in results if r.claim == c]) for c in order]
 
 
 def claim_ids() -> list[str]:

@@ -44,21 +44,16 @@ def summary_markdown(results: list[StepResult]) -> str:
     """One row per claim: the proof kernel's verdict on the claim (with the rule and the scope
     it holds for, or the steps that block it), and how many of its steps were proved,
     refuted and left unverified."""
-    from ..proof.kernel import judge
-    from . import all_claims
+    from . import claim_verdicts
 
     lines = ["| claim | the claim (kernel) | scope | steps | proved | refuted | unverified |",
              "|---|---|---|---|---|---|---|"]
-    claims = {c.id: c for c in all_claims()}
-    by_claim: dict[str, list[StepResult]] = {}
-    for r in results:
-        by_claim.setdefault(r.claim, []).append(r)
-    for claim, rs in by_claim.items():
-        v = judge(claims[claim], rs)
+    for v in claim_verdicts(results):
+        rs = [r for r in results if r.claim == v.claim]
         scope = v.scope + (f" (blocked by {', '.join(v.blocked_by)})" if v.blocked_by else "")
         n = {k: sum(r.verdict.status == k for r in rs) for k in ("proved", "refuted",
                                                                   "unverified")}
-        lines.append(f"| {claim} | **{v.status}** ({v.rule}) | {_md(scope)} | {len(rs)} | "
+        lines.append(f"| {v.claim} | **{v.status}** ({v.rule}) | {_md(scope)} | {len(rs)} | "
                      f"{n['proved']} | {n['refuted']} | {n['unverified']} |")
     return "\n".join(lines)
 

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any
 
-from ..claims import all_claims
+from ..claims import all_claims, claim_verdicts
 from ..claims.errata import errata
 from ..proof.budget import DEFAULT as DEFAULT_BUDGET
 from ..proof.core import StepResult
@@ -80,15 +80,6 @@ def step_kind(r: StepResult) -> str:
     if not (lhs - rhs).free_symbols:
         return "tautology"
     return "general"
-
-
-def judge_all(results: list[StepResult]) -> list[Any]:
-    """The kernel's verdict on each claim of ``results`` (claim order kept)."""
-    from ..proof.kernel import judge
-
-    claims = {c.id: c for c in all_claims()}
-    order = list(dict.fromkeys(r.claim for r in results))
-    return [judge(claims[c], [r for r in results if r.claim == c]) for c in order]
 
 
 def summary_table(verdicts: list[Any]) -> str:
@@ -172,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
         write_certificates(results, args.certificates)
     if args.summary:
-        verdicts = judge_all(results)
+        verdicts = claim_verdicts(results)
         if args.json:
             emit_json([v.record() for v in verdicts])
         else:

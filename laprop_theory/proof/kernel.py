@@ -38,7 +38,7 @@ with the steps that block it -- or ``refuted`` when its statement step is refute
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -493,8 +493,3 @@ def judge(claim: Claim, results: Sequence[StepResult]) -> ClaimVerdict:
     return ClaimVerdict(claim.id, "proved", th.rule, claim.for_all, claim.scope, th.steps, (),
                         str(th.statement), "derived by the kernel")
 
-
-def derive(fn: Callable[[Callable[[str], Theorem]], Theorem]
-           ) -> Callable[[Callable[[str], Theorem]], Theorem]:
-    """Decorator marking a claim's derivation function (documentation only)."""
-    return fn

@@ -41,14 +41,19 @@ def var(name: str) -> Poly:
     return {((name, 1),): Fraction(1)}
 
 
+def _accumulate(out: Poly, m: Monomial, c: Fraction) -> None:
+    """out[m] += c, dropping the monomial when its coefficient becomes 0."""
+    v = out.get(m, Fraction(0)) + c
+    if v:
+        out[m] = v
+    else:
+        out.pop(m, None)
+
+
 def add(a: Poly, b: Poly, sign: int = 1) -> Poly:
     out = dict(a)
     for m, c in b.items():
-        v = out.get(m, Fraction(0)) + sign * c
-        if v:
-            out[m] = v
-        else:
-            out.pop(m, None)
+        _accumulate(out, m, sign * c)
     return _check(out)
 
 
@@ -65,12 +70,7 @@ def mul(a: Poly, b: Poly) -> Poly:
         raise NotRational("product too large to expand")
     for ma, ca in a.items():
         for mb, cb in b.items():
-            m = _mono_mul(ma, mb)
-            v = out.get(m, Fraction(0)) + ca * cb
-            if v:
-                out[m] = v
-            else:
-                out.pop(m, None)
+            _accumulate(out, _mono_mul(ma, mb), ca * cb)
     return _check(out)
 
 
