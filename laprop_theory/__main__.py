@@ -43,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "experiment": "the paper's experiments that fit on a CPU",
     "report": "write every table and figure of the companion note",
     "verify": "re-check the certificates of check --certificates with cvc5 and mpmath",
+    "atlas": "the searcher swept over (target, mu, nu, T) grids on Dask (resumable)",
+    "atlas-plot": "heat maps of an atlas folder (best/bound, Adam/LaProp, Prop. 2)",
 }
 USES_Z3 = ("check", "report")
 

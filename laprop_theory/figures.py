@@ -10,8 +10,8 @@
 
 * :func:`update_sizes_figure` -- the step size |Δθ_t| of several runs against t, with bound lines.
 * :func:`regret_bound_figure` -- measured regret R(T) against Theorem 1's bound as T grows.
-* :func:`search_progress_figure` -- the gap to a known supremum against the time budget, for
-  the searcher and for random search.
+* :func:`search_progress_figure` -- the gap to a known supremum against the budget (time, or
+  counted work), for the searcher and for random search.
 * :func:`steps_against_suprema_figure` -- measured torch update sizes against exact suprema.
 
 All but the first return the matplotlib Figure (shown inline in a notebook) and also write it to
@@ -210,6 +210,7 @@ def regret_bound_figure(results: Mapping[str, Any], *, title: str = "",
 
 def search_progress_figure(curves: Mapping[str, Mapping[float, Any]], supremum: Any, *,
                            floor: float = 1e-40, title: str = "",
+                           xlabel: str = "time budget (s)",
                            path: str | Path | None = None) -> Any:
     """How close a search gets to a known supremum within each time budget.
 
@@ -218,7 +219,8 @@ def search_progress_figure(curves: Mapping[str, Mapping[float, Any]], supremum: 
     exact supremum (e.g. :func:`laprop_theory.bounds.suprema.laprop_supremum`). Draws the gap
     1 − value/supremum against the budget on log–log axes; gaps below ``floor`` (the
     supremum reached to the working precision) are drawn at ``floor``, and budgets with no
-    value yet are skipped."""
+    value yet are skipped. ``xlabel`` names the budget: seconds by default, or a work budget
+    (candidates evaluated) when the curves are keyed by counted work."""
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     with mpmath.workdps(60):
         sup = mpmath.mpf(supremum)
@@ -228,10 +230,11 @@ def search_progress_figure(curves: Mapping[str, Mapping[float, Any]], supremum: 
             if pts:
                 xs, ys = zip(*pts, strict=True)
                 ax.plot(xs, ys, "o-", ms=5, color=f"C{k}", label=label)
-    ax.axhline(floor, color="k", ls=":", lw=1.0, label="supremum reached (gap < floor)")
+    ax.axhline(floor, color="k", ls=":", lw=1.0,
+               label=f"gap below {floor:.0e}: supremum reached to the working precision")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("time budget (s)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("gap 1 − value / supremum")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)

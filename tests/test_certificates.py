@@ -16,12 +16,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sympy as sp
 
 from laprop_theory.proof.certificates import write_certificates
-from laprop_theory.proof.core import Domain, Range, Step, StepResult
+from laprop_theory.proof.core import Domain, Range, Step, StepResult, Verdict
 from laprop_theory.proof.decide import decide
 from laprop_theory.proof.smtlib import (
     Names,
@@ -422,3 +423,220 @@ def test_check_writes_certificates_for_builtin_claims(tmp_path: Path) -> None:
     out = json.loads(r.stdout)
     assert r.returncode == (1 if out["failed"] else 0)
     assert out["checked"] == len(decided) and out["failed"] == [], out
+
+
+# -- extended certificates: oo and improper integrals ------------------------------------------
+mu_e = sp.Symbol("mu", real=True)
+xi = sp.Symbol("x", real=True)
+GAUSS = sp.exp(-xi**2 / 2)
+OPEN_UNIT = Range(0, 1, lo_open=True, hi_open=True)
+
+
+def _proved(st: Step) -> StepResult:
+    """A step recorded as proved by sympy (the verifier alone judges its certificate)."""
+    return StepResult("ext", st, Verdict("proved", "sympy", "toy", evidence={"step": st}))
+
+
+def extended_steps() -> list[Step]:
+    """True: ∫ e^{-x²/2}/x² dx = ∞ (the pole at 0), ∫ x² e^{-x²/2} dx = √(2π) > 0, so
+    μ² · both = ∞ for μ > 0; oo · sign(μ) = oo for μ > 0; 1 + ∞ ≥ ∞. False (must fail):
+    μ² ∫ e^{-x²/2} dx = √(2π) μ² is finite; ∫ −e^{-x²/2}/x² dx = −∞."""
+    dom = Domain({mu_e: OPEN_UNIT})
+    inv = sp.Integral(GAUSS / xi**2, (xi, -sp.oo, sp.oo))
+    sq = sp.Integral(xi**2 * GAUSS, (xi, -sp.oo, sp.oo))
+    return [Step("diverges", mu_e**2 * inv * sq, "=", sp.oo, dom),
+            Step("signoo", sp.oo * sp.sign(mu_e), "=", sp.oo, dom),
+            Step("plusone", 1 + mu_e**2 * inv, ">=", mu_e**2 * inv, dom),
+            Step("finite", mu_e**2 * sp.Integral(GAUSS, (xi, -sp.oo, sp.oo)), "=", sp.oo, dom),
+            Step("negative", sp.Integral(-GAUSS / xi**2, (xi, -sp.oo, sp.oo)), "=", sp.oo,
+                 dom)]
+
+
+@pytest.fixture(scope="module")
+def ext_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("ext")
+    write_certificates([_proved(st) for st in extended_steps()], d)
+    return d
+
+
+def _ext_cert(d: Path, step: str) -> tuple[Path, dict]:
+    p = d / "ext" / f"{step}.json"
+    return p, json.loads(p.read_text())
+
+
+def _ext_write(d: Path, step: str, cert: dict) -> None:
+    (d / "ext" / f"{step}.json").write_text(json.dumps(cert))
+    _rehash(d)
+
+
+def test_extended_certificates_pass_when_true_and_fail_when_false(ext_dir: Path) -> None:
+    m = _manifest(ext_dir)
+    assert {e["kind"] for e in m["certificates"]} == {"extended"}
+    res = verify_directory(ext_dir, jobs=1)
+    failed = {f["file"]: f["reason"] for f in res["failed"]}
+    assert set(failed) == {"ext/finite.json", "ext/negative.json"}, res
+    assert "infinite" in failed["ext/finite.json"]
+    assert ">= 0" in failed["ext/negative.json"]
+    assert res["by_tool"]["mpmath-iv"] >= 3 and res["by_tool"]["cvc5"] >= 3
+
+
+@pytest.mark.parametrize("tamper, why", [
+    (lambda c: c["integrals"][0]["pieces"][0].update(order=0), "order"),
+    (lambda c: c["integrals"][0]["pieces"][0].update(at="1/2"), "consecutive"),
+    (lambda c: c["integrals"][0]["pieces"][0].update(
+        g=c["integrals"][0]["pieces"][0]["g"].replace("(/ 1 2)", "(/ 1 3)", 1)), "pole"),
+    (lambda c: c["integrals"][0]["pieces"][0]["cover"][0].__setitem__(1, "1/2"), "end"),
+    (lambda c: c["integrals"][0].update(pieces=[{"kind": "riemann", "boxes": [["1", "2"]]}]),
+     "infinite"),
+    (lambda c: c["integrals"].pop(0), "without a certificate"),
+    (lambda c: c["integrals"][1]["pieces"][0]["boxes"].__setitem__(0, ["-2", "-3/2"]),
+     "consecutive"),
+    (lambda c: c["domain"]["ranges"][0].update(lo="(- 1)"), "> 0"),
+])
+def test_tampered_extended_certificate_fails(ext_dir: Path, tmp_path: Path, tamper: Any,
+                                             why: str) -> None:
+    d = _copy(ext_dir, tmp_path)
+    _, cert = _ext_cert(d, "diverges")
+    assert cert["integrals"][0]["pieces"][0]["kind"] == "pole"  # 1/x² sorts first
+    tamper(cert)
+    _ext_write(d, "diverges", cert)
+    assert why in _fails(d, "diverges")
+
+
+def test_tampered_oo_product_fails(ext_dir: Path, tmp_path: Path) -> None:
+    d = _copy(ext_dir, tmp_path)
+    _, cert = _ext_cert(d, "signoo")
+    cert["domain"]["ranges"][0]["lo"] = "(- 1)"  # sign(mu) is no longer > 0
+    _ext_write(d, "signoo", cert)
+    assert "> 0" in _fails(d, "signoo")
+    _, cert = _ext_cert(d, "plusone")
+    cert["rel"] = "<"
+    _ext_write(d, "plusone", cert)
+    assert "relation" in _fails(d, "plusone")
+
+
+def test_almost_everywhere_signs() -> None:
+    from laprop_theory.verify.extended import ExtendedError, ae_class
+    assert ae_class(sx.parse("(* (^ v (- 2)) (exp (- (^ v 2))))"), "v") == "pos"
+    assert ae_class(sx.parse("(* v v)"), "v") == "nz"  # sound, not sharp
+    assert ae_class(sx.parse("(+ (^ v 2) 1)"), "v") == "pos"
+    assert ae_class(sx.parse("(- (^ v 2) 1)"), "v") == "any"
+    with pytest.raises(ExtendedError):
+        ae_class(sx.parse("(^ (- (^ v 2) 1) (/ 1 2))"), "v")  # a root of a sign-changing term
+    with pytest.raises(ExtendedError):
+        ae_class(sx.parse("(* mu v)"), "v")  # a parameter in the integrand
+
+
+# -- solver strategies, case splits, integers read as reals ------------------------------------
+def test_only_strategy_options_are_allowed() -> None:
+    base = "(set-logic QF_NRA)\n(declare-fun x () Real)\n(assert (< (* x x) 0.0))\n(check-sat)\n"
+    assert run_script("(set-option :nl-ext none)\n" + base).answers == ["unsat"]
+    for bad in ("(set-option :tlimit 1)\n", "(set-option :rlimit-per 1)\n",
+                "(set-option :produce-models true)\n"):
+        assert "not allowed" in (run_script(bad + base).error or "")
+
+
+def _hinted(d: Path, steps: list[Step], hints: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from laprop_theory.proof import certificates
+    monkeypatch.setattr(certificates, "SMT_HINTS", hints)
+    write_certificates([StepResult("toy", st, Verdict("proved", "smt", "toy",
+                                                      evidence={"step": st}))
+                        for st in steps], d)
+
+
+def test_case_split_passes_when_true_and_fails_when_false(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """|x| <= 1 on [-1, 1] (true), |x| <= 1/2 there (false: x = 1), both split on x >= 0."""
+    dom = Domain({x: Range(-1, 1)})
+    hint = {"split": True, "options": (("nl-ext", "none"),)}
+    _hinted(tmp_path, [Step("abs", sp.Abs(x), "<=", 1, dom),
+                       Step("half", sp.Abs(x), "<=", sp.Rational(1, 2), dom)],
+            {("toy", "abs"): hint, ("toy", "half"): hint}, monkeypatch)
+    split = json.loads((tmp_path / "toy" / "abs.split.json").read_text())
+    assert split["atoms"] == ["(>= v_x 0.0)"]
+    assert "(set-option :nl-ext none)" in (tmp_path / "toy" / "abs.smt2").read_text()
+    res = verify_directory(tmp_path, jobs=1)
+    assert [f["file"] for f in res["failed"]] == ["toy/half.split.json"], res
+    assert "answered sat" in res["failed"][0]["reason"]
+    # an atom that would smuggle commands in, or options outside the whitelist: refused
+    for atoms, options, why in (
+            (["(>= v_x 0.0)) (reset) (assert (= 1.0 1.0)"], {}, "one term"),
+            (["(>= v_x 0.0)"], {"1": [["tlimit", "1"]]}, "not allowed"),
+            ([], {}, "atoms")):
+        split.update(atoms=atoms, options=options)
+        (tmp_path / "toy" / "abs.split.json").write_text(json.dumps(split))
+        _rehash(tmp_path)
+        assert why in _fails(tmp_path, "abs.split")
+
+
+def test_integers_are_read_as_reals_only_where_that_still_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(x + t)^2 >= 0 holds for real t too; (t - 1)(t - 2) >= 0 on t in {1, 2, 3} does not
+    (t = 3/2): only the first is written over the reals."""
+    _hinted(tmp_path, [Step("sq", (x + t)**2, ">=", 0,
+                            Domain({x: Range(-1, 1), t: Range(1, 5, integer=True)})),
+                       Step("gap", (t - 1) * (t - 2), ">=", 0,
+                            Domain({t: Range(1, 3, integer=True)}))], {}, monkeypatch)
+    sq = (tmp_path / "toy" / "sq.smt2").read_text()
+    assert "read as reals" in sq and "() Int)" not in sq
+    assert "() Int)" in (tmp_path / "toy" / "gap.smt2").read_text()
+    res = verify_directory(tmp_path, jobs=1)
+    assert "toy/sq.smt2" not in [f["file"] for f in res["failed"]], res
+
+
+def test_equality_that_holds_by_a_constraint_goes_to_cvc5(tmp_path: Path) -> None:
+    """u = x under the constraint u = x is no identity of rational functions: no exact-algebra
+    file, and cvc5 shows it."""
+    u = sp.Symbol("u", real=True)
+    st = Step("byc", u, "=", x, Domain({x: Range(0, 1), u: Range()}, (sp.Eq(u, x),)))
+    write_certificates([StepResult("toy", st, Verdict("proved", "smt", "toy",
+                                                      evidence={"step": st}))], tmp_path)
+    assert not (tmp_path / "toy" / "byc.terms.json").exists()
+    res = verify_directory(tmp_path, jobs=1)
+    assert res["failed"] == [] and res["by_tool"]["cvc5"] == 1, res
+
+
+def test_symbolic_powers_of_a_unit_base_are_relaxed_for_the_certificate(
+        tmp_path: Path) -> None:
+    """0 <= zeta^t (1 + t - zeta t) for zeta in (0, 1), integer t >= 1 (true) and
+    zeta^t <= zeta^2 (false at t = 1): zeta^t becomes w in [0, zeta], which proves the first
+    and cannot prove the second."""
+    z = sp.Symbol("zeta", real=True)
+    dom = Domain({z: Range(0, 1, lo_open=True, hi_open=True), t: Range(1, sp.oo, integer=True)})
+    steps = [Step("zt", 0, "<=", z**t * (1 + t - z * t), dom), Step("bad", z**t, "<=", z**2, dom)]
+    write_certificates([StepResult("toy", st, Verdict("proved", "sympy", "toy",
+                                                      evidence={"step": st}))
+                        for st in steps], tmp_path)
+    assert "zeta^(t) -> w in [0, zeta]" in (tmp_path / "toy" / "zt.smt2").read_text()
+    res = verify_directory(tmp_path, jobs=1)
+    assert [f["file"] for f in res["failed"]] == ["toy/bad.smt2"], res
+
+
+def test_helper_lemmas_are_proved_before_they_are_used(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """x y <= 1 on [0, 1]^2 with the lemmas x y <= x (true on the domain) and a lemma valid
+    everywhere; a false lemma, a lemma that holds only on the domain but claims no context,
+    and a lemma smuggling a command each fail."""
+    dom = Domain({x: Range(0, 1), y: Range(0, 1)})
+    good = ("(<= (* v_x v_y) v_x)",
+            {"formula": "(=> (<= (* v_x v_y) v_x) (<= (* v_x v_y) (+ v_x 0.0)))",
+             "context": "none"})
+    _hinted(tmp_path, [Step("xy", x * y, "<=", 1, dom)], {("toy", "xy"): {"lemmas": good}},
+            monkeypatch)
+    path = tmp_path / "toy" / "xy.lemmas.json"
+    spec = json.loads(path.read_text())
+    assert spec["lemmas"][1]["context"] == "none"
+    assert verify_directory(tmp_path, jobs=1)["failed"] == []
+    for lemmas, why in ((["(<= v_x (- 1.0))"], "lemma 0: cvc5 answered sat"),
+                        ([{"formula": "(<= (* v_x v_y) v_x)", "context": "none"}],
+                         "lemma 0: cvc5 answered sat"),
+                        (["(<= v_x 1.0)) (reset) (assert (<= v_x 1.0)"], "one term"),
+                        ([], "lemmas must be")):
+        spec["lemmas"] = lemmas
+        path.write_text(json.dumps(spec))
+        _rehash(tmp_path)
+        assert why in _fails(tmp_path, "xy.lemmas")
+    # a hint naming a variable the script does not declare writes no lemma file
+    _hinted(tmp_path / "other", [Step("xy", x * y, "<=", 1, dom)],
+            {("toy", "xy"): {"lemmas": ("(<= sqrt_9 1.0)",)}}, monkeypatch)
+    assert not (tmp_path / "other" / "toy" / "xy.lemmas.json").exists()

@@ -342,7 +342,7 @@ def test_regret_interrupted_keeps_finished_runs(sig):
     code, out, err, waited = _interrupt(
         [sys.executable, "-m", "laprop_theory", "regret", "--steps", "2000", "--dims", "10",
          "--json"], _after(6.0), sig)
-    assert code == 130 and "Traceback" not in err and waited < 1.5, (code, waited, err)
+    assert code == 130 and "Traceback" not in err and waited < 3.0, (code, waited, err)
     r = json.loads(out)
     assert r["stopped"] == "interrupted" and len(r["runs"]) < 10
 
@@ -350,7 +350,7 @@ def test_regret_interrupted_keeps_finished_runs(sig):
 def test_check_interrupted_prints_what_it_decided():
     code, out, err, waited = _interrupt(
         [sys.executable, "-m", "laprop_theory", "check", "--json"], _after(8.0))
-    assert code == 130 and "Traceback" not in err and waited < 1.5, (code, waited, err[-800:])
+    assert code == 130 and "Traceback" not in err and waited < 3.0, (code, waited, err[-800:])
     r = json.loads(out)
     assert r["stopped"] == "interrupted" and isinstance(r["steps"], list)
 
@@ -360,7 +360,7 @@ def test_demo_interrupted():
     code, out, err, waited = _interrupt(
         [sys.executable, "-m", "laprop.demo", "--steps", "20000"],
         lambda lines: bool(lines) and time.sleep(1.0) is None)
-    assert code == 130 and "Traceback" not in err and waited < 1.5, (code, waited, err)
+    assert code == 130 and "Traceback" not in err and waited < 3.0, (code, waited, err)
     assert "stopped: interrupted" in out and err.strip() == "laprop.demo: interrupted"
 
 
@@ -383,7 +383,7 @@ def test_report_interrupted_leaves_the_folder_as_it_was(tmp_path):
         [sys.executable, "-c", DRIVER, "new", str(gen), FIGS],
         lambda lines: any(p.name.startswith(".generated.partial") and any(p.iterdir())
                           for p in tmp_path.iterdir()))
-    assert code == 130 and "Traceback" not in err and waited < 1.5, (code, waited, err)
+    assert code == 130 and "Traceback" not in err and waited < 3.0, (code, waited, err)
     assert {p.name: p.read_text() for p in gen.iterdir()} == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["generated"]  # no leftovers
 

@@ -200,3 +200,109 @@ def test_a_refuted_statement_refutes_the_claim():
     c = claims["prop2-statement"]
     v = K.judge(c, check_claim(c))
     assert v.status == "refuted" and v.steps_used == ("prop2-statement/statement",)
+
+
+# ----------------------------------------------------------------------------- rules of issue 13's
+# Theorem 1 derivation: each accepts a right premise and rejects a wrong one
+
+
+def test_hypothesis_takes_only_a_constraint_of_the_domain():
+    dom = Domain({x: U, y: U}, (sp.Le(x, y),))
+    h = K.hypothesis(dom, sp.Ge(y, x))  # the mirror image is the same constraint
+    assert (h.statement.lhs, h.statement.rel, h.statement.rhs) == (x, "<=", y)
+    with pytest.raises(K.KernelError):
+        K.hypothesis(dom, sp.Le(y, x))
+
+
+def test_product_and_combine():
+    dom = Domain({x: U, y: U}, ())
+    px, py = fact(0, "<=", x, dom), fact(0, "<=", y, dom, "py")
+    p = K.product(px, py)
+    assert p.statement.rhs == x * y
+    # x^2 + y^2 - 2xy >= 0 from (x - y)^2 >= 0 (weight 1); 2xy <= x^2 + y^2 + xy needs xy >= 0
+    sq = fact(0, "<=", (x - y) ** 2, dom, "sq")
+    th = K.combine(2 * x * y, "<=", x**2 + y**2 + x * y, dom, [sq, p])
+    assert th.rule == "combine"
+    with pytest.raises(K.KernelError):  # the product left out: not an identity
+        K.combine(2 * x * y, "<=", x**2 + y**2 + x * y, dom, [sq])
+    with pytest.raises(K.KernelError):  # a negative weight on an inequality
+        K.combine(2 * x * y, "<=", x**2 + y**2 - x * y, dom, [sq, p], weights=[1, -1])
+    with pytest.raises(K.KernelError):  # a fact over a smaller domain than the goal's
+        small = fact(0, "<=", x * y, Domain({x: U, y: U}, (sp.Le(x, y),)), "small")
+        K.combine(2 * x * y, "<=", x**2 + y**2 + x * y, dom, [sq, small])
+    with pytest.raises(K.KernelError):  # equalities cannot be multiplied
+        K.product(fact(x, "=", x, dom, "eq"), px)
+
+
+def test_combine_defs_and_powers():
+    b = sp.Symbol("b", real=True)
+    dom = Domain({b: Range(0, 1, lo_open=True, hi_open=True), x: Range(),
+                  t: Range(2, sp.oo, integer=True)}, (sp.Eq(x, b**t),))
+    nonneg = fact(0, "<=", b ** (t - 1), Domain({b: Range(0, 1, lo_open=True, hi_open=True),
+                                                t: Range(2, sp.oo, integer=True)}), "pw")
+    # x = b^t <= b^(t-1): (b^(t-1) - b^t) = b^(t-1)(1 - b); needs the definition of x and the
+    # power split b^t = b^(t-1) b (b > 0)
+    one_minus_b = fact(0, "<", 1 - b, Domain({b: Range(0, 1, lo_open=True, hi_open=True)}),
+                       "omb")
+    pd = Domain({b: Range(0, 1, lo_open=True, hi_open=True), t: Range(2, sp.oo, integer=True)})
+    prod = K.product(K.weaken(nonneg, pd), K.weaken(one_minus_b, pd))
+    th = K.combine(x, "<=", b ** (t - 1), dom, [prod], defs=[sp.Eq(x, b**t)])
+    assert th.statement.lhs == x
+    with pytest.raises(K.KernelError):  # without the definition x is just a symbol
+        K.combine(x, "<=", b ** (t - 1), dom, [prod])
+    with pytest.raises(K.KernelError):  # a "definition" that is not a constraint
+        K.combine(x, "<=", b ** (t - 1), dom, [prod], defs=[sp.Eq(x, b ** (t - 1))])
+    # a base that may be 0 is not split: b in [0, 1)
+    dz = Domain({b: Range(0, 1, hi_open=True), t: Range(2, sp.oo, integer=True)})
+    assert not K._identically_zero(b**t - b ** (t - 1) * b, dz)
+    assert K._identically_zero(b**t - b ** (t - 1) * b, pd)
+
+
+def test_substitute_needs_the_ranges_and_constraints_shown():
+    a, c = sp.symbols("a c", real=True)
+    lemma = fact(a**2 / c, "<=", 1, Domain({a: Range(), c: Range(0, 1, lo_open=True)},
+                                             (sp.Le(sp.Abs(a), c),)), "lemma")
+    dom = Domain({x: Range(0, 1, lo_open=True), y: Range()}, (sp.Le(sp.Abs(y), x),))
+    pos = fact(0, "<", x, dom, "pos")
+    le1 = fact(x, "<=", 1, dom, "le1")
+    th = K.substitute(lemma, {a: y, c: x}, dom, side=[pos, le1])
+    assert th.statement.lhs == y**2 / x
+    with pytest.raises(K.KernelError):  # c <= 1 not shown
+        K.substitute(lemma, {a: y, c: x}, dom, side=[pos])
+    bare = Domain({x: Range(0, 1, lo_open=True), y: Range()}, ())
+    with pytest.raises(K.KernelError):  # |a| <= c not shown after the substitution
+        K.substitute(lemma, {a: y, c: x}, bare,
+                     side=[fact(0, "<", x, bare, "p2"), fact(x, "<=", 1, bare, "l2")])
+    with pytest.raises(K.KernelError):  # an integer symbol takes integer values only
+        ti = fact(t, ">=", 1, Domain({t: Range(1, sp.oo, integer=True)}), "ti")
+        K.substitute(ti, {t: x + 1}, Domain({x: Range(0, 1)}),
+                     side=[fact(1, "<=", x + 1, Domain({x: Range(0, 1)}), "x1")])
+
+
+def test_coordinates_needs_a_coordinatewise_system():
+    n_ = sp.Symbol("n", real=True)
+    g_ = sp.Symbol("g", real=True)
+    sysm = K.System("toy", (n_,), {n_: n_ + g_**2}, {n_: sp.Integer(0)},
+                    Domain({g_: Range()}), Domain({}), t)
+    inv = [(0, "<=", n_)]
+    base, step = K.obligations(sysm, inv)
+    run = K.induction(sysm, inv, [proved(Step("b", base[0].lhs, "<=", base[0].rhs,
+                                              base[0].domain))],
+                      [proved(Step("s", step[0].lhs, "<=", step[0].rhs, step[0].domain))])
+    with pytest.raises(K.KernelError):
+        K.coordinates(run)
+    cw = dataclasses.replace(sysm, coordinatewise=True)
+    run2 = K.induction(cw, inv, [proved(Step("b", base[0].lhs, "<=", base[0].rhs,
+                                             base[0].domain))],
+                       [proved(Step("s", step[0].lhs, "<=", step[0].rhs, step[0].domain))])
+    assert "sum_i" in str(K.coordinates(run2).statement)
+
+
+def test_lets_and_assumptions_enter_the_obligations():
+    n_, g_, w = sp.symbols("n g w", real=True)
+    sysm = K.System("toy", (n_,), {n_: n_ + w}, {n_: sp.Integer(0)}, Domain({g_: Range()}),
+                    Domain({}), t, lets={w: g_**2}, assumptions=(sp.Le(g_, 1),))
+    base, step = K.obligations(sysm, [(0, "<=", n_)])
+    assert sp.Eq(w, g_**2) in step[0].domain.constraints
+    assert sp.Le(g_, 1) in step[0].domain.constraints and sp.Le(g_, 1) in base[0].domain.constraints
+    assert "runs with" in str(K.RunFact(sysm, ((0, "<=", n_),)))

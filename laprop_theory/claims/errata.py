@@ -25,7 +25,7 @@ def errata(results: Iterable[StepResult]) -> list[str]:
         where = f" at {point}" if point else ""
         lines.append(
             f"{r.step.eq or r.claim} [{r.claim}/{r.step.id}]: the paper's "
-            f"\"{r.step.justification}\" fails: {r.step.lhs} {r.step.rel} {r.step.rhs} is false"
+            f"\"{r.step.justification}\" fails: {r.step.text()} is false"
             f"{where} (lhs {cex.get('lhs')}, rhs {cex.get('rhs')}; {cex.get('violation')}; "
             f"method {v.method}). Encoding: {r.step.note}")
     return lines

@@ -29,11 +29,11 @@ Steps whose symbols are quantities of a run (eq17/eq18, eq21 as printed, the μ_
 runs of ``TheoryLaProp`` replayed by :func:`replay` (a point of the over-approximating domain
 that no run reaches refutes nothing).
 
-Kernel (:func:`derivation`, scope :data:`SCOPE`): induction over runs of one coordinate gives
-n_t ≥ 0, 0 ≤ P_t ≤ μ, |m_t| ≤ (1 − P_t)/√(1 − ν) and hence m_t²/c_m ≤ 1/(1 − ν) (Eq. 20) for
-every t. The regret bound itself is *not* derived: the potential step ``pot.step`` (Eqs.
-19-24 as one induction step) is undecided and the sums over t and i are not encoded, so the
-claim stays unverified, blocked by them.
+Kernel (:func:`derivation`, scope :data:`SCOPE`, built in :mod:`.theorem1_kernel`): induction
+over runs of one coordinate of ``TheoryLaProp`` carrying the regret potential of Eqs. (19)-(24)
+gives the worst-case bound of Theorem 1 for one coordinate and every T; summed over the d
+coordinates, it is the worst-case form of Eq. (9) for every T and d (convexity, Eq. 16, is the
+theorem's hypothesis). The sparse (Cauchy-Schwarz) form is not derived.
 """
 
 from __future__ import annotations
@@ -526,129 +526,25 @@ def _worst_and_cs_steps() -> list[Step]:
     return out
 
 
-# ----------------------------------------------------------------------------- every t (kernel)
+# ----------------------------------------------------------------------------- every T (kernel)
 
-# state symbols of the run-level system (one coordinate): m = m_(t-1), n = n_(t-1),
-# Pk = P_(t-1) = prod_(k<t) mu_k; the regret potential adds xs = theta_t - theta*, Rs =
-# sum_(k<t) g_k (theta_k - theta*), Ys = s_(t-1)/lambda_(t-1), Zs = sum_(k<t) mu_k s_k/lambda_k,
-# Qs = sum_(k<t) s_k/sqrt(k); rt stands for sqrt(t) in the generalised potential step.
-m_, n_, Pk = sp.symbols("m n P_k", real=True)
-xs, Rs, Ys, Zs, Qs, rt = sp.symbols("x_s R_s Y_s Z_s Q_s r_t", real=True)
-
-#: the invariant proved for every run and every t (Eq. 20's use of Prop. 1, c_m = 1 − P_t)
-RUN_INVARIANT: tuple[tuple[Any, str, Any], ...] = (
-    (0, "<=", n_), (0, "<=", Pk), (Pk, "<=", mu),
-    (sp.Abs(m_), "<=", (1 - Pk) / sp.sqrt(1 - nu)))
-#: what the derivation reaches, for every run and every t: m_t^2/c_m <= 1/(1 − ν)
-RUN_GOAL: tuple[Any, str, Any] = (m_**2 / (1 - Pk), "<=", 1 / (1 - nu))
-
-SCOPE = ("derived for every integer t >= 1: m_t^2/c_m <= 1/(1 - nu) (Eq. 20's use of Prop. 1) "
-         "for every run of recurrences.TheoryLaProp (lambda_t outside the momentum, c_m = "
-         "1 - prod_(k<=t) mu_k), mu, nu in [0, 1), zeta in (0, 1), nonzero real gradients; "
-         "NOT derived: the regret bound (9) itself (blocked by pot.step, the per-step potential "
-         "inequality behind Eqs. (19)-(24), which no method decides, and by the sums over t and "
-         "i, which are not encoded)")
-
-
-def run_system() -> Any:
-    """The kernel :class:`~laprop_theory.proof.kernel.System` of one coordinate of
-    :class:`TheoryLaProp` (cm = 'product', λ_t outside): state (m, n, P), update read from one
-    symbolic step of the recurrence, m_0 = n_0 = 0, P_0 = 1; input g ≠ 0."""
-    from ..proof.kernel import System
-
-    st, _ = sym_step(theory("product"), {"m": m_, "n": n_, "muprod": Pk}, g, t)
-    update = {m_: st["m"], n_: st["n"], Pk: st["muprod"]}
-    return System("TheoryLaProp (cm=product, lr outside), one coordinate", (m_, n_, Pk),
-                  update, {m_: sp.Integer(0), n_: sp.Integer(0), Pk: sp.Integer(1)},
-                  _d({g: REAL}, sp.Ne(g, 0)), _d({mu: UNIT, nu: UNIT, zeta: UNIT_OPEN}), t)
-
-
-def _potential_step() -> Step:
-    """The induction step of the regret potential (Eqs. 19-24 in one), generalised.
-
-    With a_t = c_(m,t) s_t/(2 λ_t (1 − μ_t)), Y_t = s_t/λ_t, the invariant of every run is
-    Φ_t = Σ_(k≤t) g_k x_k + a_t x_(t+1)² ≤ D² c_(m,t) Y_t/(2(1−μ)) + D² Z_t/(2(1−μ))
-    + λ Q_t/((1−μ)(1−ν)) under the run assumptions |x_t| ≤ D and Y_t ≥ Y_(t−1) (the
-    theorem's s_t/λ_t nondecreasing); summed over i with Y_T = s_T √T/λ it is line 3 of Eq. (24)
-    before the bounds on Z_T (second term) and Q_T (third term). This step is that invariant at
-    t from the invariant at t − 1, with sqrt(t) written r_t ≥ 1 (a generalisation)."""
-    st, delta = sym_step(theory("product"), {"m": m_, "n": n_, "muprod": Pk}, g, t)
-    s_t = sp.sqrt(st["n"] / (1 - nu**t))
-    upd = {m_: st["m"], n_: st["n"], Pk: st["muprod"], xs: xs + delta, Rs: Rs + g * xs,
-           Ys: s_t * sp.sqrt(t) / lam, Zs: Zs + mu * zeta ** (t - 1) * s_t * sp.sqrt(t) / lam,
-           Qs: Qs + s_t / sp.sqrt(t)}
-
-    def phi(tt: Any) -> Any:
-        return Rs + (1 - Pk) * Ys * xs**2 / (2 * (1 - mu * zeta ** (tt - 1)))
-
-    bound = D**2 * (1 - Pk) * Ys / (2 * (1 - mu)) + D**2 * Zs / (2 * (1 - mu)) \
-        + lam * Qs / ((1 - mu) * (1 - nu))
-
-    def gen(e: Any) -> Any:
-        return sp.sympify(e).replace(
-            lambda q: isinstance(q, sp.Pow) and q.base == t and q.exp in (
-                sp.Rational(1, 2), sp.Rational(-1, 2)), lambda q: rt ** (2 * q.exp))
-
-    inv = [*RUN_INVARIANT, (0, "<=", Ys), (phi(t), "<=", bound)]
-    hyp = [sp.Le(sp.sympify(a).xreplace({t: t - 1}), sp.sympify(b).xreplace({t: t - 1}))
-           for a, _r, b in inv]
-    assume = [sp.Le(sp.Abs(xs), D), sp.Ge(upd[Ys], Ys), sp.Ne(g, 0)]
-    dom = _d({mu: UNIT, nu: UNIT, zeta: UNIT_OPEN, lam: POS, D: POS, g: REAL, m_: REAL,
-              n_: REAL, Pk: REAL, xs: REAL, Rs: REAL, Ys: REAL, Zs: REAL, Qs: REAL,
-              t: T_GE2, rt: Range(1)}, *(gen(c) for c in (*assume, *hyp)))
-    return Step("pot.step", gen(phi(t).xreplace(upd)), "<=", gen(bound.xreplace(upd)), dom,
-                "(19)-(24)", "the per-step inequality (20) summed by parts (21)-(24), as the "
-                "induction step of a regret potential",
-                "x_s = theta_t - theta*, R_s = regret so far, Y_s = s_(t-1)/lambda_(t-1), Z_s, "
-                "Q_s the sums of (24); hypotheses: the invariant at t - 1; run assumptions "
-                "|theta_t - theta*| <= D and s_t/lambda_t >= s_(t-1)/lambda_(t-1); "
-                "sqrt(t) = r_t >= 1 generalised")
-
-
-def _kernel_steps() -> list[Step]:
-    """The kernel's obligations for :data:`RUN_INVARIANT`, its consequence, and pot.step."""
-    from ..proof import kernel as K
-
-    sysm = run_system()
-    obl = [Step(o.id, o.lhs, o.rel, o.rhs, o.domain, "(20), Prop. 1",
-                "base case t = 1" if "base" in o.id else
-                "induction step: n_t >= 0, 0 <= P_t <= mu, |m_t| <= (1 - P_t)/sqrt(1 - nu)",
-                "kernel obligation, built from recurrences.TheoryLaProp(cm='product')")
-           for o in K.obligation_steps(sysm, RUN_INVARIANT)]
-    cons = tuple(sp.Le(a, b) for a, _r, b in RUN_INVARIANT)
-    implies = Step("ind.implies", *RUN_GOAL,
-                   _d({mu: UNIT, nu: UNIT, zeta: UNIT_OPEN, m_: REAL, n_: REAL, Pk: REAL,
-                       t: T_GE1}, *cons), "(20) line 1",
-                   "Proposition 1 is applied to bound m_t: m_t^2/c_m <= 1/(1 - nu)",
-                   "kernel: consequence of the invariant, c_m = 1 - P_t")
-    return [*obl, implies, _potential_step()]
+SCOPE = ("the worst-case bound of Theorem 1 (Eq. 9, second form): for every integer T >= 1 "
+         "and d >= 1, sum_i R_(T,i) <= D^2 sqrt(T)/(2 lambda (1 - mu)) sum_i s_(T,i) + "
+         "mu d D^2 G_inf/(2 lambda (1 - mu)(1 - zeta)^2) + 2 lambda d G_inf sqrt(T)/((1 - mu)"
+         "(1 - nu)) for every run of recurrences.TheoryLaProp (lambda_t outside the momentum, "
+         "c_m = 1 - prod_(k<=t) mu_k), mu, nu in [0, 1), zeta in (0, 1), lambda, D, G_inf > 0, "
+         "nonzero gradients |g_(t,i)| <= G_inf, under the run assumptions |theta_(t,i) - "
+         "theta*_i| <= D and s_(t,i)/lambda_t nondecreasing; R_(T,i) = sum_t g_(t,i)(theta_(t,i)"
+         " - theta*_i) bounds the regret by convexity (Eq. 16). NOT derived: the sparse form "
+         "(Eq. 9, first form: Cauchy-Schwarz, Eq. 25), and the conventions cm = power "
+         "(refuted at Eq. 20) and lr = inside (refuted at Eq. 17)")
 
 
 def derivation(thm: Any) -> Any:
-    """Theorem 1 through the kernel, as far as it goes (see :data:`SCOPE`): the invariant by
-    induction over runs, its consequence m_t²/c_m ≤ 1/(1 − ν) for every t; then the potential
-    step (blocked while unverified) and the sums over t and i (not encoded: always blocked)."""
-    from ..proof import kernel as K
+    """Theorem 1's worst case for every T and d: see :mod:`.theorem1_kernel`."""
+    from . import theorem1_kernel
 
-    sysm = run_system()
-    n_rel = len(RUN_INVARIANT)
-    run = K.induction(sysm, RUN_INVARIANT, [thm(f"ind.base.{i}") for i in range(n_rel)],
-                      [thm(f"ind.step.{i}") for i in range(n_rel)])
-    K.consequence(run, thm("ind.implies"), RUN_GOAL)
-    thm("pot.step")  # raises Blocked while the potential step is undecided
-    raise K.Blocked("theorem1/sums over t and i of the potential (no kernel rule encoded)",
-                    "not derived")
-
-
-def partial_derivation(thm: Any) -> Any:
-    """The part of :func:`derivation` the kernel accepts: the run fact m_t²/c_m ≤ 1/(1 − ν)."""
-    from ..proof import kernel as K
-
-    n_rel = len(RUN_INVARIANT)
-    run = K.induction(run_system(), RUN_INVARIANT,
-                      [thm(f"ind.base.{i}") for i in range(n_rel)],
-                      [thm(f"ind.step.{i}") for i in range(n_rel)])
-    return K.consequence(run, thm("ind.implies"), RUN_GOAL)
+    return theorem1_kernel.derivation(thm)
 
 
 PRINTED_TAGS: tuple[str, ...] = ("[as printed]", "[strict]", "[as stated]")
@@ -656,7 +552,7 @@ PRINTED_TAGS: tuple[str, ...] = ("[as printed]", "[strict]", "[as stated]")
 companion step, and they are reported but not part of the corrected proof."""
 
 
-KERNEL_PREFIXES: tuple[str, ...] = ("ind.", "pot.")
+KERNEL_PREFIXES: tuple[str, ...] = ("pot.",)
 """Steps of the kernel derivation (c_m = 1 − Π μ_k, λ_t outside), not lines of the paper's
 proof: the convention summary leaves them out; the claim-level verdict judges them."""
 
@@ -708,12 +604,15 @@ def claims() -> list[Claim]:
                 "(a, b) -> (-a, -b) changes neither side), "
                 "s_1 = |g_1| = ||g_(1:1)||; the general T is the proof below and the "
                 "empirical check in laprop_theory.regret")
+    from . import theorem1_kernel
+
     steps = _update_steps() + _prop1_steps() + _sum_steps() + _worst_and_cs_steps() \
-        + _kernel_steps()
+        + theorem1_kernel.steps()
     return [Claim("theorem1", "Theorem 1: O(sqrt(T)) regret of LaProp on convex problems",
                   stmt, tuple(steps), "Sec. 4, Appendix A.3",
                   "conventions: " + "; ".join(HYPOTHESES[-2:]), derivation=derivation,
-                  scope=SCOPE, for_all=("t", "mu", "nu", "zeta", "g_1..g_t"))]
+                  scope=SCOPE, for_all=("T", "d", "mu", "nu", "zeta", "lambda", "D", "G_inf",
+                                        "g_(1..T, 1..d)"))]
 
 
 def report_markdown(results: Sequence[Any]) -> str:

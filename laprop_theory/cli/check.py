@@ -62,7 +62,7 @@ def result_record(r: StepResult) -> dict[str, Any]:
     return {"claim": r.claim, "step": r.step.id, "status": v.status, "method": v.method,
             "counterexample": v.counterexample, "eq": r.step.eq,
             "justification": r.step.justification, "detail": v.detail,
-            "relation": f"{r.step.lhs} {r.step.rel} {r.step.rhs}",
+            "relation": r.step.text(),
             "domain": r.step.domain.describe(), "note": r.step.note,
             "work": v.work, "kind": step_kind(r),
             "seconds": round(v.seconds, 3)}
@@ -147,12 +147,13 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         check_output_file(args.markdown, "--markdown", make_parents=True)
     done: list[StepResult] = []
-    args.interrupts.emergency = lambda: _interrupted(list(done), args.json)
+    stop = args.interrupts
+    stop.emergency = lambda: stop.once(lambda: _interrupted(list(done), args.json))
     try:
         results = run_check(args.claim, args.budget, args.seed, progress=not args.json,
                             sink=done)
     except Interrupted:
-        _interrupted(done, args.json)
+        stop.once(lambda: _interrupted(list(done), args.json))
         return EXIT_INTERRUPTED
     if args.markdown:
         from ..claims.report import write_theory_verdicts

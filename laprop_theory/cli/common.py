@@ -376,12 +376,23 @@ class Interrupts:
         self._pipe: tuple[int, int] | None = None
         self._redeliver = False
         self._old_hook = sys.unraisablehook
+        self._once = threading.Lock()
+        self._once_done = False
 
     def __bool__(self) -> bool:
         return self.hit
 
     def __call__(self) -> bool:
         return self.hit
+
+    def once(self, action: Callable[[], None]) -> None:
+        """Run ``action`` (print what was found) unless it already ran: the main thread and
+        the watchdog's ``emergency`` may both reach it, and the output must appear once."""
+        with self._once:
+            if self._once_done:
+                return
+            self._once_done = True
+            action()
 
     def finished(self) -> None:
         """The command has printed everything: flush, and let the watchdog stand down."""

@@ -103,6 +103,20 @@ class Domain:
         return ", ".join(parts)
 
 
+#: Objects that sympy's printer would order by evaluating them numerically (an improper
+#: integral is integrated by quadrature to sort the terms of a sum: 13 s for Eq. 8's step).
+_UNORDERED = (sp.Integral, sp.Limit, sp.Sum, sp.Product, sp.Derivative)
+
+
+def show(expr: Any) -> str:
+    """The printed form of an expression: sympy's ``str``, except that an expression holding
+    an integral, limit, sum, product or derivative keeps its terms in the order it was built
+    (``order="none"``), so that printing never evaluates it."""
+    if isinstance(expr, sp.Basic) and expr.has(*_UNORDERED):
+        return sp.sstr(expr, order="none")
+    return str(expr)
+
+
 @dataclass(frozen=True)
 class Step:
     """One asserted relation ``lhs rel rhs`` over ``domain``.
@@ -129,12 +143,16 @@ class Step:
     #: :mod:`laprop_theory.recurrences` (so a refutation at one of them is a real failure).
     witnesses: tuple[Any, ...] = field(default=(), compare=False)
 
+    def text(self) -> str:
+        """``lhs rel rhs`` as printed everywhere (JSON, tables, errata); see :func:`show`."""
+        return f"{show(self.lhs)} {self.rel} {show(self.rhs)}"
+
     def relation(self) -> Any:
         ops = {"<=": sp.Le, "<": sp.Lt, "=": sp.Eq, ">=": sp.Ge, ">": sp.Gt}
         return ops[self.rel](self.lhs, self.rhs, evaluate=False)
 
     def __str__(self) -> str:
-        return f"{self.id}: {self.lhs} {self.rel} {self.rhs}"
+        return f"{self.id}: {self.text()}"
 
 
 @dataclass(frozen=True)

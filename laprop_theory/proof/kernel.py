@@ -29,7 +29,27 @@ Rules:
   every t; the kernel builds both obligations itself and requires theorems whose statements
   equal them;
 * :func:`consequence` -- a run fact I and a fact ``I ⇒ Q`` (Q's domain contains I's relations
-  as constraints) give the run fact Q.
+  as constraints) give the run fact Q;
+* :func:`hypothesis` -- a constraint of a domain is a fact over that domain;
+* :func:`product` -- facts 0 ≤ e₁, ..., 0 ≤ e_k (read as b − a ≥ 0 from a ≤ b) over one
+  domain give 0 ≤ e₁ ⋯ e_k;
+* :func:`combine` -- a linear combination: facts aᵢ ≤ bᵢ (or =) over domains that contain D
+  and rational weights wᵢ (≥ 0 for ≤) give lhs ≤ rhs over D when
+  (rhs − lhs) − Σ wᵢ (bᵢ − aᵢ) is identically 0 as a rational function (checked exactly by
+  sympy's expand and cancel: a syntactic identity of polynomials over Q, with every other
+  subterm -- a root, a power with a symbolic exponent -- an opaque atom);
+* :func:`substitute` -- ∀-elimination: a fact over D₀ holds with expressions put for some of
+  its symbols, over a domain D where every value lies in its symbol's range and every
+  constraint of D₀ holds after the substitution (each shown by a fact over D or a
+  constraint of D);
+* :func:`coordinates` -- a run fact of one coordinate of a coordinate-wise system holds for
+  each coordinate of a d-dimensional run, and so does its sum over the coordinates.
+
+A :class:`System` may name per-step quantities (``lets``: u = μ_t, s = s_t, ...) that its
+update uses; the obligations then carry their definitions as equations (a conservative
+extension: every point of the plain obligation extends to exactly one point with the lets).
+It may also carry run ``assumptions`` (the theorem's hypotheses on the runs, e.g.
+|θ_t − θ*| ≤ D): its run facts then hold for every run that satisfies them at every step.
 
 A claim's ``derivation`` uses these rules; :func:`judge` runs it and reports the claim
 ``proved`` (by the kernel, naming the last rule) only when it succeeds, else ``unverified``
@@ -44,7 +64,7 @@ from typing import Any
 
 import sympy as sp
 
-from .core import Claim, Domain, Range, Step, StepResult
+from .core import Claim, Domain, Range, Step, StepResult, show
 
 _TOKEN = object()
 _FLIP = {">=": "<=", ">": "<"}
@@ -168,7 +188,7 @@ class Fact:
     domain: Domain
 
     def __str__(self) -> str:
-        return f"{self.lhs} {self.rel} {self.rhs}   for {self.domain.describe()}"
+        return f"{show(self.lhs)} {self.rel} {show(self.rhs)}   for {self.domain.describe()}"
 
 
 @dataclass(frozen=True)
@@ -181,6 +201,12 @@ class System:
     t, params) -- built from :mod:`laprop_theory.recurrences` in sympy by the claim modules;
     ``init``: state symbol → initial value; ``state_ranges``: the range of each state symbol
     in the induction step (typically the whole line: the invariant carries what is known).
+    ``lets``: per-step quantities, symbol → expression of (state_{t−1}, inputs, t, params,
+    earlier lets), in order; ``update`` may use them. ``assumptions``: relations over the
+    same symbols (and ``update`` expressions) that every run considered satisfies at every
+    step (hypotheses of a theorem about runs). ``coordinatewise``: the system is one
+    coordinate of an algorithm that updates every coordinate alike from its own state and
+    gradient (the premise of :func:`coordinates`).
     """
 
     name: str
@@ -191,6 +217,9 @@ class System:
     params: Domain
     t: sp.Symbol
     state_ranges: dict[sp.Symbol, Range] = field(default_factory=dict)
+    lets: dict[sp.Symbol, Any] = field(default_factory=dict)
+    assumptions: tuple[Any, ...] = ()
+    coordinatewise: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,14 +231,32 @@ class RunFact:
 
     def __str__(self) -> str:
         rels = " and ".join(f"{a} {r} {b}" for a, r, b in self.invariant)
-        return f"every run of {self.system.name}, every t >= 1: {rels}"
+        under = ""
+        if self.system.assumptions:
+            under = " (runs with " + ", ".join(map(str, self.system.assumptions)) + \
+                " at every step)"
+        return f"every run of {self.system.name}{under}, every t >= 1: {rels}"
+
+
+@dataclass(frozen=True)
+class CoordinateSum:
+    """``∀ d ≥ 1, ∀ runs of d coordinates of a coordinate-wise system, ∀ t ≥ 1:
+    Σ_i lhs_i ≤ Σ_i rhs_i`` (lhs_i, rhs_i: the relation at coordinate i's state)."""
+
+    system: System
+    relation: tuple[Any, str, Any]
+
+    def __str__(self) -> str:
+        a, r, b = self.relation
+        return (f"every d >= 1 and every run of d coordinates of {self.system.name}, every "
+                f"t >= 1: sum_i ({a})_i {r} sum_i ({b})_i")
 
 
 @dataclass(frozen=True)
 class Theorem:
     """A judgement the kernel accepted, with the rule and the premises that made it."""
 
-    statement: Fact | RunFact
+    statement: Fact | RunFact | CoordinateSum
     rule: str
     premises: tuple[Theorem, ...]
     steps: tuple[str, ...]  # the decided steps it rests on (claim/step ids)
@@ -220,7 +267,7 @@ class Theorem:
             raise KernelError("theorems are made by the kernel's rules only")
 
 
-def _thm(stmt: Fact | RunFact, rule: str, premises: Sequence[Theorem],
+def _thm(stmt: Fact | RunFact | CoordinateSum, rule: str, premises: Sequence[Theorem],
          steps: Sequence[str] = ()) -> Theorem:
     used = tuple(dict.fromkeys([*steps, *(s for p in premises for s in p.steps)]))
     return Theorem(stmt, rule, tuple(premises), used, _TOKEN)
@@ -338,17 +385,25 @@ def obligations(system: System, invariant: Sequence[tuple[Any, str, Any]]
                 ) -> tuple[list[Fact], list[Fact]]:
     """The base and step facts :func:`induction` requires, one per relation of the invariant.
 
-    base: the invariant at t = 1 of ``update(init, inputs, 1)``, over params × inputs;
-    step: the invariant at t of ``update(state, inputs, t)`` for t ≥ 2, over params × inputs ×
-    state, under the invariant at t − 1 of ``state`` as constraints."""
+    base: the invariant at t = 1 of ``update(init, inputs, 1)``, over params × inputs (× the
+    lets, under their defining equations at t = 1 from the initial state, and the
+    assumptions there); step: the invariant at t of ``update(state, inputs, t)`` for t ≥ 2,
+    over params × inputs × state (× lets), under the invariant at t − 1 of ``state``, the
+    lets' definitions and the assumptions as constraints."""
     t = system.t
     inv = [_rel(a, r, b) for a, r, b in invariant]
-    base_sub = {s: sp.sympify(system.update[s]).xreplace({**system.init, t: sp.Integer(1)})
-                for s in system.state}
+    one = {**system.init, t: sp.Integer(1)}
+    base_sub = {s: sp.sympify(system.update[s]).xreplace(one) for s in system.state}
     step_sub = {s: sp.sympify(system.update[s]) for s in system.state}
-    ranges = {**system.params.ranges, **system.inputs.ranges}
+    ranges = {**system.params.ranges, **system.inputs.ranges,
+              **{v: Range() for v in system.lets}}
     cons = (*system.params.constraints, *system.inputs.constraints)
-    base_dom = Domain(ranges, tuple(c.xreplace({t: sp.Integer(1)}) for c in cons)).normalized()
+    lets_step = tuple(sp.Eq(v, sp.sympify(e), evaluate=False) for v, e in system.lets.items())
+    lets_base = tuple(sp.Eq(v, sp.sympify(e).xreplace(one), evaluate=False)
+                      for v, e in system.lets.items())
+    assume_base = tuple(sp.sympify(a).xreplace(one) for a in system.assumptions)
+    base_dom = Domain(ranges, (*(c.xreplace({t: sp.Integer(1)}) for c in cons), *lets_base,
+                               *assume_base)).normalized()
     hyp = []
     for a, r, b in inv:
         op = {"<=": sp.Le, "<": sp.Lt, "=": sp.Eq}[r]
@@ -356,7 +411,8 @@ def obligations(system: System, invariant: Sequence[tuple[Any, str, Any]]
                       evaluate=False))
     step_ranges = {**ranges, **{s: system.state_ranges.get(s, Range()) for s in system.state},
                    t: Range(2, sp.oo, integer=True)}
-    step_dom = Domain(step_ranges, (*cons, *hyp)).normalized()
+    step_dom = Domain(step_ranges, (*cons, *hyp, *lets_step,
+                                    *map(sp.sympify, system.assumptions))).normalized()
     base = [Fact(sp.sympify(a).xreplace({**base_sub, t: sp.Integer(1)}), r,
                  sp.sympify(b).xreplace({**base_sub, t: sp.Integer(1)}), base_dom)
             for a, r, b in inv]
@@ -419,6 +475,183 @@ def consequence(run: Theorem, implication: Theorem, goal: tuple[Any, str, Any]) 
         raise KernelError("consequence: the implication's domain does not contain "
                           "params × state × t under the invariant")
     return _thm(RunFact(sysm, ((lhs, rel, rhs),)), "consequence", (run, implication))
+
+
+def hypothesis(domain: Domain, constraint: Any) -> Theorem:
+    """A constraint of ``domain`` (≤, <, = or their mirror images) as a fact over it."""
+    dom = domain.normalized()
+    c = _canon(constraint)
+    if c not in {_canon(k) for k in dom.constraints}:
+        raise KernelError(f"hypothesis: {constraint} is not a constraint of the domain")
+    rel = {sp.LessThan: "<=", sp.StrictLessThan: "<", sp.Equality: "="}.get(type(c))
+    if rel is None:
+        raise KernelError(f"hypothesis: {constraint} is not a relation")
+    return _thm(Fact(c.lhs, rel, c.rhs, dom), "hypothesis", ())
+
+
+def _gap(f: Fact) -> Any:
+    return sp.sympify(f.rhs) - sp.sympify(f.lhs)
+
+
+def product(*ths: Theorem) -> Theorem:
+    """From aᵢ ≤ bᵢ over one domain, 0 ≤ Π (bᵢ − aᵢ)."""
+    fs = [_fact(t) for t in ths]
+    if not fs:
+        raise KernelError("product needs facts")
+    for f in fs:
+        if f.rel not in ("<=", "<"):
+            raise KernelError("product: every fact must be an inequality")
+        if not _same_domain(f.domain, fs[0].domain):
+            raise KernelError("product: the facts have different domains")
+    return _thm(Fact(sp.Integer(0), "<=", sp.Mul(*(_gap(f) for f in fs)), fs[0].domain),
+                "product", ths)
+
+
+def _split_powers(e: Any, dom: Domain) -> Any:
+    """b^(r + k) → b^r · b^k for an integer k ≠ 0 and a base b > 0 on ``dom`` (a positive
+    number, or a symbol whose range lies in (0, ∞)): then both sides are defined and equal."""
+    def positive(b: Any) -> bool:
+        if b.is_Number:
+            return bool(b > 0)
+        if isinstance(b, sp.Symbol) and b in dom.ranges:
+            r = _tightened(dom, b)
+            return r.lo != -sp.oo and (r.lo > 0 or (r.lo == 0 and r.lo_open))
+        return False
+
+    def split(p: Any) -> Any:
+        k, rest = p.exp.as_coeff_Add()
+        if k != 0 and k.is_Integer and rest.free_symbols and positive(p.base):
+            return sp.Pow(p.base, rest) * sp.Pow(p.base, k)
+        return p
+
+    return e.replace(lambda q: q.is_Pow and q.exp.is_Add, split)
+
+
+def _identically_zero(e: Any, dom: Domain | None = None) -> bool:
+    """e is 0 as a rational function of its atoms (exact: expand, then cancel), after
+    :func:`_split_powers` on ``dom``."""
+    e = sp.sympify(e)
+    if dom is not None:
+        e = _split_powers(e, dom)
+    e = sp.expand(e)
+    if e == 0:
+        return True
+    return sp.cancel(sp.together(e)) == 0
+
+
+def combine(lhs: Any, rel: str, rhs: Any, domain: Domain, ths: Sequence[Theorem],
+            weights: Sequence[Any] | None = None, defs: Sequence[Any] = ()) -> Theorem:
+    """lhs ≤ rhs (or <) over ``domain`` from facts aᵢ ≤ bᵢ, aᵢ < bᵢ or aᵢ = bᵢ, each over a
+    domain that contains ``domain``, and rational weights wᵢ (≥ 0 for an inequality) with
+    (rhs − lhs) − Σ wᵢ (bᵢ − aᵢ) ≡ 0. ``<`` needs a strict fact with a positive weight.
+    ``defs``: constraints ``Eq(v, E)`` of ``domain`` (v a symbol) applied as v → E to the
+    residual before the identity test (on the domain v equals E)."""
+    lhs, rel, rhs = _rel(lhs, rel, rhs)
+    if rel == "=":
+        raise KernelError("combine proves inequalities")
+    dom = domain.normalized()
+    fs = [_fact(t) for t in ths]
+    ws = [sp.Integer(1)] * len(fs) if weights is None else [sp.sympify(w) for w in weights]
+    if len(ws) != len(fs):
+        raise KernelError("combine: one weight per fact")
+    strict = False
+    for f, w in zip(fs, ws, strict=True):
+        if not w.is_Rational:
+            raise KernelError(f"combine: the weight {w} is not a rational number")
+        if f.rel != "=" and w < 0:
+            raise KernelError("combine: a negative weight on an inequality")
+        if not _domain_within(dom, f.domain):
+            raise KernelError(f"combine: the domain of {f} does not contain the goal's")
+        strict = strict or (f.rel == "<" and w > 0)
+    if rel == "<" and not strict:
+        raise KernelError("combine: a strict goal needs a strict fact with a positive weight")
+    residual = rhs - lhs - sp.Add(*(w * _gap(f) for f, w in zip(fs, ws, strict=True)))
+    have = {_canon(k) for k in dom.constraints}
+    sub = {}
+    for d in defs:
+        d = sp.sympify(d)
+        if not (isinstance(d, sp.Equality) and isinstance(d.lhs, sp.Symbol)) or d not in have:
+            raise KernelError(f"combine: {d} is not a definition v = E among the constraints")
+        sub[d.lhs] = d.rhs
+    if sub:
+        residual = residual.xreplace(sub)
+    if not _identically_zero(residual, dom):
+        raise KernelError("combine: rhs - lhs is not the weighted sum of the facts' gaps")
+    return _thm(Fact(lhs, rel, rhs, dom), "combine", ths)
+
+
+def _states(f: Fact, lo: Any, rel: str, hi: Any) -> bool:
+    a, r, b = _rel(lo, rel, hi)
+    return _same(f.lhs, a) and f.rel == r and _same(f.rhs, b)
+
+
+def substitute(th: Theorem, values: dict[sp.Symbol, Any], domain: Domain,
+               side: Sequence[Theorem] = ()) -> Theorem:
+    """The fact with ``values`` put for its symbols, over ``domain``: every other symbol of
+    the fact's domain has a range in ``domain`` inside its own; every value lies in its
+    symbol's range (each finite bound shown by a fact of ``side`` over a domain containing
+    ``domain``, or a constraint of ``domain``; an integer symbol takes integer values only);
+    every constraint of the fact's domain, substituted, is a constraint of ``domain`` or a
+    fact of ``side``."""
+    f = _fact(th)
+    dom = domain.normalized()
+    facts = [_fact(s) for s in side]
+    for sf in facts:
+        if not _domain_within(dom, sf.domain):
+            raise KernelError(f"substitute: the side fact {sf} is not over the domain")
+    have = [(_canon(c)) for c in dom.constraints]
+
+    def shown(lo: Any, rel: str, hi: Any) -> bool:
+        c = _canon({"<=": sp.Le, "<": sp.Lt, "=": sp.Eq}[rel](lo, hi, evaluate=False))
+        if c in have:
+            return True
+        return any(_states(sf, lo, rel, hi) or (rel == "<=" and _states(sf, lo, "<", hi))
+                   for sf in facts)
+
+    vals = {k: sp.sympify(v) for k, v in values.items()}
+    rest = Domain({s: r for s, r in f.domain.ranges.items() if s not in vals}, ())
+    for s, r in rest.ranges.items():
+        if s not in dom.ranges or not _range_within(_tightened(dom, s), r):
+            raise KernelError(f"substitute: the range of {s} is not inside the fact's")
+    for s, v in vals.items():
+        if s not in f.domain.ranges:
+            raise KernelError(f"substitute: {s} is not a symbol of the fact")
+        r = f.domain.ranges[s].normalized()
+        if r.integer and v.is_integer is not True:
+            raise KernelError(f"substitute: {s} is an integer symbol, {v} is not integer")
+        if r.lo != -sp.oo and not shown(r.lo, "<" if r.lo_open else "<=", v):
+            raise KernelError(f"substitute: {r.lo} {'<' if r.lo_open else '<='} {v} is "
+                              "not shown")
+        if r.hi != sp.oo and not shown(v, "<" if r.hi_open else "<=", r.hi):
+            raise KernelError(f"substitute: {v} {'<' if r.hi_open else '<='} {r.hi} is "
+                              "not shown")
+    for c in f.domain.constraints:
+        c2 = _canon(sp.sympify(c).xreplace(vals))
+        if c2 is sp.true:
+            continue
+        ok = c2 in have or (isinstance(c2, (sp.LessThan, sp.StrictLessThan, sp.Equality))
+                            and shown(c2.lhs, {sp.LessThan: "<=", sp.StrictLessThan: "<",
+                                               sp.Equality: "="}[type(c2)], c2.rhs))
+        if not ok:
+            raise KernelError(f"substitute: the constraint {c2} is not shown")
+    return _thm(Fact(sp.sympify(f.lhs).xreplace(vals), f.rel,
+                     sp.sympify(f.rhs).xreplace(vals), dom), "substitute", (th, *side))
+
+
+def coordinates(run: Theorem) -> Theorem:
+    """A run fact ``lhs ≤ rhs`` (one relation) of a coordinate-wise system: for every d, every
+    run of d coordinates (each coordinate a run of the system, with its own inputs and
+    state, the parameters shared) satisfies it at each coordinate, hence Σ_i lhs_i ≤
+    Σ_i rhs_i (a sum of d true inequalities)."""
+    rf = run.statement
+    if not isinstance(rf, RunFact) or len(rf.invariant) != 1:
+        raise KernelError("coordinates needs a run fact of one relation")
+    if not rf.system.coordinatewise:
+        raise KernelError("coordinates: the system is not declared coordinate-wise")
+    a, r, b = rf.invariant[0]
+    if r == "=":
+        raise KernelError("coordinates sums inequalities")
+    return _thm(CoordinateSum(rf.system, (a, r, b)), "sum over coordinates", (run,))
 
 
 def _fact(th: Theorem) -> Fact:

@@ -288,13 +288,13 @@ def kill_rate(results: list[MutantResult]) -> float:
 
 
 def equivalents(results: list[MutantResult]) -> list[str]:
-    return [f"{r.mutant.claim}/{r.mutant.step} [{r.mutant.operator}] {r.mutant.mutant.lhs} "
-            f"{r.mutant.mutant.rel} {r.mutant.mutant.rhs} -- proved by {r.verdict.method} and "
+    return [f"{r.mutant.claim}/{r.mutant.step} [{r.mutant.operator}] "
+            f"{r.mutant.mutant.text()} -- proved by {r.verdict.method} and "
             f"{r.equivalent_by}" for r in results if r.equivalent_by is not None]
 
 
 def survivors(results: list[MutantResult]) -> list[str]:
-    return [f"{r.mutant.claim}/{r.mutant.step} [{r.mutant.operator}] {r.mutant.mutant.lhs} "
-            f"{r.mutant.mutant.rel} {r.mutant.mutant.rhs} over {r.mutant.mutant.domain.describe()}"
+    return [f"{r.mutant.claim}/{r.mutant.step} [{r.mutant.operator}] "
+            f"{r.mutant.mutant.text()} over {r.mutant.mutant.domain.describe()}"
             f" -- proved by {r.verdict.method}: {r.verdict.detail}"
             for r in results if not r.killed and r.equivalent_by is None]

@@ -374,16 +374,20 @@ def _comment(lines: list[str]) -> list[str]:
     return ["; " + line.replace("\n", " ").replace("\r", " ") for line in lines]
 
 
-def _prelude(q: Query, header: list[str], strict: bool) -> list[str]:
-    """Comments, logic, declarations, the domain and the definitions: ``strict``: the strict
-    definitions (which imply every definedness condition), else the total ones and the
-    constraints' conditions."""
+def _prelude(q: Query, header: list[str], strict: bool,
+             options: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Comments, solver options, logic, declarations, the domain and the definitions:
+    ``strict``: the strict definitions (which imply every definedness condition), else the
+    total ones and the constraints' conditions."""
     out = _comment(header)
     if q.names:
         out += _comment(["symbols: " + ", ".join(f"{n} = {s}" for n, s in q.names.items())])
     if q.fresh:
         out += _comment(["fresh variables: " + ", ".join(f"{n} = {d}"
                                                          for n, d in q.fresh.items())])
+    if options:
+        out.append("; a search strategy for the second solver (it cannot change an answer)")
+        out += [f"(set-option :{k} {v})" for k, v in options]
     out.append(f"(set-logic {q.logic})")
     out += q.declarations
     if q.domain:
@@ -404,11 +408,13 @@ def _prelude(q: Query, header: list[str], strict: bool) -> list[str]:
     return out
 
 
-def negation_script(q: Query, header: list[str]) -> str:
+def negation_script(q: Query, header: list[str],
+                    options: tuple[tuple[str, str], ...] = ()) -> str:
     """``domain ∧ strict defs ∧ ¬(lhs REL rhs)``, expected ``unsat``; the negated relation is
     the last assertion. (The strict definitions hold exactly where everything is defined,
-    each fresh variable then being the value it names.)"""
-    out = _prelude(q, header, strict=True)
+    each fresh variable then being the value it names.) ``options``: cvc5 search-strategy
+    options ``(set-option :key value)`` written before the logic."""
+    out = _prelude(q, header, strict=True, options=options)
     out.append(f"; the negated relation: lhs {q.rel} rhs fails")
     out.append(f"(assert {NEGATION[q.rel].format(q.lhs, q.rhs)})")
     out += ["(check-sat)", "(exit)"]
@@ -460,13 +466,19 @@ def _sx_rational(x: Fraction) -> str:
     return f"(- {mag})" if x < 0 else mag
 
 
-def sexpr(e: Any, names: Names) -> str:
+def sexpr(e: Any, names: Names, extended: bool = False) -> str:
     """``e`` as an s-expression over the names of ``names`` (see the module docstring).
 
     Numbers are exact: integers ``12``, rationals ``(/ 3 4)``, a sympy Float its exact binary
     value. Raises :class:`NotEncodable` for sums, limits, integrals, infinities and functions
-    outside the list."""
+    outside the list -- except, when ``extended``, +∞ (``oo``), −∞ (``(- oo)``) and a definite
+    integral ∫_a^b f dx (``(integral F X A B)``, the bound variable named like a symbol),
+    for the ``extended`` certificates."""
     e = sp.sympify(e)
+
+    def rec(a: Any) -> str:
+        return sexpr(a, names, extended)
+
     if isinstance(e, sp.Symbol):
         return names.symbol(e)
     if e.is_Rational or isinstance(e, sp.Float):
@@ -475,19 +487,26 @@ def sexpr(e: Any, names: Names) -> str:
         return "pi"
     if e is sp.E:
         return "(exp 1)"
+    if extended and e in (sp.oo, -sp.oo):
+        return "oo" if e is sp.oo else "(- oo)"
     if e in (sp.oo, -sp.oo, sp.zoo, sp.nan):
         raise NotEncodable(f"infinity {_txt(e)}")
+    if extended and isinstance(e, sp.Integral):
+        if len(e.limits) != 1 or len(e.limits[0]) != 3:
+            raise NotEncodable("an integral that is not one definite integral")
+        x, a, b = e.limits[0]
+        return f"(integral {rec(e.function)} {names.symbol(x)} {rec(a)} {rec(b)})"
     if isinstance(e, sp.Add):
-        return f"(+ {' '.join(sexpr(a, names) for a in e.args)})"
+        return f"(+ {' '.join(rec(a) for a in e.args)})"
     if isinstance(e, sp.Mul):
-        return f"(* {' '.join(sexpr(a, names) for a in e.args)})"
+        return f"(* {' '.join(rec(a) for a in e.args)})"
     if isinstance(e, sp.Pow):
-        return f"(^ {sexpr(e.args[0], names)} {sexpr(e.args[1], names)})"
+        return f"(^ {rec(e.args[0])} {rec(e.args[1])})"
     unary = {sp.Abs: "abs", sp.sign: "sign", sp.exp: "exp", sp.log: "log"}
     for cls, op in unary.items():
         if isinstance(e, cls) and len(e.args) == 1:
-            return f"({op} {sexpr(e.args[0], names)})"
+            return f"({op} {rec(e.args[0])})"
     if isinstance(e, (sp.Max, sp.Min)):
         op = "max" if isinstance(e, sp.Max) else "min"
-        return f"({op} {' '.join(sexpr(a, names) for a in e.args)})"
+        return f"({op} {' '.join(rec(a) for a in e.args)})"
     raise NotEncodable(f"{type(e).__name__} ({_txt(e)[:200]})")

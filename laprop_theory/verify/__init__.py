@@ -3,9 +3,12 @@
 ``python -m laprop_theory check --certificates DIR`` writes one certificate per decided step
 and ``DIR/manifest.json``; :func:`verify_directory` re-checks every entry of the manifest:
 
-* SMT-LIB2 scripts with the cvc5 solver (:mod:`.smt`), which must answer ``unsat``;
+* SMT-LIB2 scripts with the cvc5 solver (:mod:`.smt`), which must answer ``unsat`` (with the
+  certificate's search-strategy options, case split or helper lemmas, :mod:`.checks`);
 * box covers and refutation points with ``mpmath`` interval arithmetic (:mod:`.sexpr`);
-* identities between rational functions exactly (:mod:`.algebra`, tool ``exact-algebra``),
+* identities between rational functions exactly (:mod:`.algebra`, tool ``exact-algebra``);
+* steps with ``oo`` and improper integrals by the rules of [0, ∞] (:mod:`.extended`: interval
+  lower bounds of the integrals, cvc5 for the finite parts),
 
 plus, for every file, its sha256 against the manifest (:mod:`.checks` lists what else). This
 package imports neither z3 nor ``laprop_theory.proof`` nor sympy: a certificate is trusted
@@ -74,12 +77,16 @@ def _worker(conn: Any, root: Path, entry: dict[str, Any], rlimit: int, cpu: floa
 
 
 def _cost(root: Path, entry: dict[str, Any]) -> int:
-    """Bytes of SMT-LIB2 to run: the longest entries start first."""
+    """Bytes of SMT-LIB2 to run, a lemma or case file counting as many scripts: the longest
+    entries start first."""
     total = 0
     for f in entry.get("files") or []:
         try:
-            if str(f.get("path", "")).endswith(".smt2"):
+            path = str(f.get("path", ""))
+            if path.endswith(".smt2"):
                 total += (root / f["path"]).stat().st_size
+            elif path.endswith((".lemmas.json", ".split.json")):
+                total += 50 * (root / f["path"]).stat().st_size
         except (OSError, TypeError, AttributeError):
             pass
     return total

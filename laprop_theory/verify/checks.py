@@ -11,7 +11,11 @@ What is checked, per kind of certificate (see ``laprop_theory.proof.certificates
     script; for an equality whose ``statement`` file gives two rational functions, lhs − rhs
     expands to the zero rational function (:mod:`.algebra`); otherwise the ``negation``
     script's last assertion is ``not (lhs REL rhs)`` with the manifest's REL and cvc5 answers
-    ``unsat`` to it.
+    ``unsat`` to it. A ``lemmas`` file lists helper formulas, each shown unsat to negate
+    under the domain, the definitions and the lemmas before it, then asserted before the
+    negated relation; a ``split`` file lists atoms, and the negation must be unsat under every
+    one of the 2^k truth assignments to them, which the verifier enumerates. Either can only
+    make cvc5's work easier, never pass a wrong step.
 ``point``
     the point has one exact rational per range; it lies in every range (integers where the
     range is integer) and satisfies every constraint, decided exactly or by an interval that
@@ -27,6 +31,12 @@ What is checked, per kind of certificate (see ``laprop_theory.proof.certificates
     domain and that Π bᵢ^kᵢ = ±(lhs − rhs) wherever everything is defined (a query written
     here from the JSON, independent of the shipped ``identity`` script, which cvc5 also
     checks).
+``extended`` (steps with ``oo`` or improper integrals)
+    the rules of :mod:`.extended`: each integrand ≥ 0 almost everywhere (a structural sign
+    analysis), a lower bound of each integral from pieces (a Riemann lower sum in interval
+    arithmetic, or a pole c/|x − s|^p, p ≥ 1, shown by cvc5 and intervals: divergence), and
+    the relation by the arithmetic of [0, ∞] with every finite term defined (and > 0 where a
+    rule needs it) on the whole domain by cvc5.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ from typing import Any
 
 from . import algebra
 from . import sexpr as sx
+from .extended import ExtendedError, check_extended
 from .smt import CPU_SECONDS, NEGATED_KIND, RLIMIT, run_isolated
 
 #: at most this many integer combinations and boxes in a cover certificate
@@ -429,10 +440,12 @@ def box_str(box: Box) -> str:
 def _check_smt_entry(root: Path, entry: dict[str, Any], files: list[dict[str, Any]],
                      rlimit: int, cpu: float, tools: set[str], where: list[str]) -> None:
     """Definedness by cvc5; the relation by exact algebra (an identity between rational
-    functions, where the ``statement`` file allows it) or else by cvc5."""
+    functions, where the ``statement`` file allows it) or else by cvc5 -- after the helper
+    lemmas of a ``lemmas`` file (:func:`lemma_scripts`), in the cases of a ``split`` file
+    (:func:`split_cases`)."""
     roles = [f.get("role") for f in files]
     if roles.count("negation") != 1 or len(set(roles)) != len(roles) or any(
-            r not in ("negation", "definedness", "statement") for r in roles):
+            r not in ("negation", "definedness", "statement", "split", "lemmas") for r in roles):
         raise Failed(f"unexpected file roles {roles}")
     rel = entry.get("rel")
     if rel not in NEGATED_KIND:
@@ -460,7 +473,123 @@ def _check_smt_entry(root: Path, entry: dict[str, Any], files: list[dict[str, An
                 return
     where[0] = by_role["negation"]["path"]
     tools.add("cvc5")
-    _smt(texts["negation"].decode("utf-8"), where[0], rlimit, rel, cpu=cpu)
+    negation = texts["negation"].decode("utf-8")
+    if "lemmas" in by_role:
+        where[0] = by_role["lemmas"]["path"]
+        scripts, negation = lemma_scripts(negation, json.loads(texts["lemmas"]))
+        for i, text in enumerate(scripts):
+            try:
+                _smt(text, where[0], rlimit, cpu=cpu)
+            except Failed as exc:
+                raise Failed(f"lemma {i}: {exc}") from None
+        where[0] = by_role["negation"]["path"]
+    if "split" not in by_role:
+        _smt(negation, where[0], rlimit, rel, cpu=cpu)
+        return
+    where[0] = by_role["split"]["path"]
+    spec = json.loads(texts["split"])
+    for case, text in split_cases(negation, spec):
+        try:
+            _smt(text, where[0], rlimit, rel, cpu=cpu)
+        except Failed as exc:
+            raise Failed(f"case {case}: {exc}") from None
+
+
+#: at most this many lemmas in one certificate
+MAX_LEMMAS = 64
+
+
+def _split_last_assertion(negation: str) -> int:
+    at = negation.rfind("\n(assert ")
+    if at < 0:
+        raise Failed("the negation script has no assertion")
+    return at
+
+
+def lemma_scripts(negation: str, spec: dict[str, Any]) -> tuple[list[str], str]:
+    """Helper lemmas L₀ … Lₖ₋₁ (formulas over the negation script's symbols): per lemma i, the
+    script up to its last assertion (domain and definitions), L₀ … Lᵢ₋₁ asserted and
+    ``not Lᵢ`` -- each must be unsat, so every Lᵢ holds wherever the domain and definitions
+    do (a lemma ``{"formula", "context": "none"}`` is shown from the declarations alone:
+    valid for all real values, a fortiori there); and the negation script with all the
+    lemmas asserted just before the negated relation, which is then equisatisfiable with the
+    original (returned for the caller to check). A lemma can only make the check easier,
+    never pass a wrong step."""
+    raw = spec.get("lemmas")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_LEMMAS:
+        raise Failed("lemmas must be 1 to MAX_LEMMAS formulas")
+    lemmas: list[str] = []
+    valid: list[bool] = []
+    for item in raw:
+        if isinstance(item, dict) and item.get("context") == "none":
+            item, alone = item.get("formula"), True
+        else:
+            alone = False
+        if not _one_term(item):
+            raise Failed("a lemma is not one term")
+        lemmas.append(item)
+        valid.append(alone)
+    at = _split_last_assertion(negation)
+    prefix = negation[:at]
+    # a lemma without context is shown valid over the reals from the declarations alone
+    declarations = "\n".join(line for line in prefix.splitlines()
+                             if line.startswith(("(set-option", "(set-logic", "(declare-fun")))
+    scripts = []
+    for i, lemma in enumerate(lemmas):
+        if valid[i]:
+            scripts.append(f"{declarations}\n(assert (not {lemma}))\n(check-sat)\n")
+            continue
+        asserted = "".join(f"\n(assert {a})" for a in lemmas[:i])
+        scripts.append(f"{prefix}{asserted}\n(assert (not {lemma}))\n(check-sat)\n")
+    final = prefix + "".join(f"\n(assert {a})" for a in lemmas) + negation[at:]
+    return scripts, final
+
+
+#: at most this many atoms in a case split (2^k cases)
+MAX_SPLIT_ATOMS = 4
+
+
+def _one_term(text: Any) -> bool:
+    """Is ``text`` one balanced parenthesised term (so that it cannot smuggle commands)?"""
+    if not isinstance(text, str) or not text.startswith("(") or not text.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0 or (depth == 0 and i != len(text) - 1) or ch in ";|\"\n\r":
+            return False
+    return depth == 0
+
+
+def split_cases(negation: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """The scripts of a case split: per assignment of true/false to the ``atoms`` of
+    ``spec`` (all 2^k of them, enumerated here, so the cases cover every point), the
+    negation script with the atom or its negation asserted just before the negated relation,
+    and the assignment's ``options`` (cvc5 strategies, checked by :mod:`.smt`) first.
+    φ ∧ a and φ ∧ ¬a both unsat ⇒ φ unsat, whatever the atom a says."""
+    atoms = spec.get("atoms")
+    if not isinstance(atoms, list) or not 1 <= len(atoms) <= MAX_SPLIT_ATOMS or not all(
+            _one_term(a) for a in atoms):
+        raise Failed("a split needs 1 to MAX_SPLIT_ATOMS atoms, each one term")
+    options = spec.get("options") or {}
+    if not isinstance(options, dict):
+        raise Failed("bad split options")
+    at = _split_last_assertion(negation)
+    out = []
+    for bits in itertools.product("10", repeat=len(atoms)):
+        case = "".join(bits)
+        lits = [f"(assert {a})" if b == "1" else f"(assert (not {a}))"
+                for a, b in zip(atoms, bits, strict=True)]
+        opts = []
+        for kv in options.get(case, []):
+            if not (isinstance(kv, list) and len(kv) == 2 and all(
+                    isinstance(v, str) and v.replace("-", "").isalnum() for v in kv)):
+                raise Failed(f"bad option {kv!r}")
+            opts.append(f"(set-option :{kv[0]} {kv[1]})")
+        text = "\n".join(opts + [negation[:at]] + lits) + negation[at:]
+        out.append((case, text))
+    return out
 
 
 def check_entry(root: Path, entry: dict[str, Any], rlimit: int = RLIMIT,
@@ -502,6 +631,25 @@ def check_entry(root: Path, entry: dict[str, Any], rlimit: int = RLIMIT,
             check_boxes(cert, rlimit, cpu)
             where[0] = by_role["identity"]["path"]
             _smt(texts["identity"].decode("utf-8"), where[0], rlimit, cpu=cpu)
+        elif kind == "extended":
+            if entry.get("status") != "proved" or len(files) != 1 or \
+                    files[0].get("role") != "extended":
+                raise Failed("an extended certificate is one file of a proof")
+            cert = json.loads(_read(root, files[0]))
+            if cert.get("rel") != entry.get("rel"):
+                raise Failed("the relation differs from the manifest's")
+            ranges, cons = _domain(cert)
+
+            def run(script: str, what: str) -> None:
+                try:
+                    _smt(script, what, rlimit, cpu=cpu)
+                except Failed as exc:
+                    raise Failed(f"{what}: {exc}") from None
+
+            try:
+                check_extended(cert, ranges, cons, run, tools)
+            except (ExtendedError, sx.SexprError, sx.Undefined) as exc:
+                raise Failed(str(exc)) from None
         else:
             raise Failed(f"unknown certificate kind {kind!r}")
     except Failed as exc:

@@ -45,7 +45,9 @@ IV.prec = 128
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
 _INT = re.compile(r"-?[0-9]+\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\Z")
-OPERATORS = frozenset({"+", "*", "-", "/", "^", "abs", "sign", "exp", "log", "max", "min"})
+#: ``integral`` is read here but evaluated only by :mod:`.extended` (elsewhere: an error)
+OPERATORS = frozenset({"+", "*", "-", "/", "^", "abs", "sign", "exp", "log", "max", "min",
+                       "integral"})
 
 
 class SexprError(ValueError):

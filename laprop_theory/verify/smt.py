@@ -2,9 +2,10 @@
 
 The script is read by cvc5's own parser (``cvc5.InputParser``) and each command is invoked on
 a fresh ``cvc5.Solver``. Only a plain fragment is accepted: ``set-logic``, ``set-info``,
-``set-option :incremental``, ``declare-fun``/``declare-const``/``define-fun``, ``assert``,
-``push``/``pop``, ``check-sat`` and ``exit``; anything else (another option that could change
-the limits, ``reset``, ...) fails the file.
+``set-option`` with a key of :data:`STRATEGY_OPTIONS` (``:incremental`` and cvc5's nonlinear
+search strategies, which a certificate may choose), ``declare-fun``/``declare-const``/
+``define-fun``, ``assert``, ``push``/``pop``, ``check-sat`` and ``exit``; anything else
+(another option, e.g. one that could change the limits, ``reset``, ...) fails the file.
 
 Each ``check-sat`` runs under ``rlimit-per`` = :data:`RLIMIT` cvc5 resource units, a count of
 cvc5's own steps that does not depend on the machine's speed. cvc5's nonlinear solver
@@ -32,6 +33,22 @@ RLIMIT: int = 2_000_000
 CPU_SECONDS: float = 7.0
 #: ... or after this many times CPU_SECONDS of wall-clock time (a machine busy elsewhere)
 WALL_FACTOR: float = 6.0
+
+#: the options a certificate may set: ``:incremental`` and cvc5's nonlinear strategies. They
+#: choose how cvc5 searches (coverings, incremental linearisation, the model it starts from),
+#: never what counts as a model, so they cannot make an ``unsat`` answer wrong; limits
+#: (``rlimit``, ``tlimit``) and everything else stay out.
+STRATEGY_OPTIONS = frozenset({
+    ":incremental", ":nl-ext", ":nl-cov", ":nl-cov-linear-model", ":nl-cov-proj",
+    ":nl-cov-lift", ":nl-cov-prune", ":nl-cov-var-elim", ":nl-ext-tplanes",
+    ":nl-ext-factor", ":nl-ext-inc-prec", ":nl-ext-rbound", ":nl-ext-split-zero", ":nl-rlv"})
+
+
+def _option_key(text: str) -> str | None:
+    """The key of ``(set-option :key value)``, as cvc5 prints the command."""
+    parts = text.strip().strip("()").split()
+    return parts[1] if len(parts) == 3 and parts[0] == "set-option" else None
+
 
 _ALLOWED = frozenset({"set-logic", "set-info", "set-option", "declare-fun", "declare-const",
                       "define-fun", "assert", "push", "pop", "check-sat", "exit"})
@@ -70,7 +87,7 @@ def run_script(text: str, name: str = "certificate", *, rlimit: int = RLIMIT) ->
             if cname not in _ALLOWED:
                 out.error = f"command {cname} is not allowed in a certificate"
                 return out
-            if cname == "set-option" and ":incremental" not in str(cmd):
+            if cname == "set-option" and _option_key(str(cmd)) not in STRATEGY_OPTIONS:
                 out.error = f"option {cmd} is not allowed in a certificate"
                 return out
             if cname == "check-sat":
