@@ -1,9 +1,10 @@
 """The fused LaProp path: one pass over memory per step.
 
-On CPU the update runs in a C++ kernel (:data:`_CPP_SOURCE`) compiled on first use with
-``torch.utils.cpp_extension.load_inline`` (gcc + ninja; cached under
-``~/.cache/torch_extensions``, so later processes load it in well under a second). In one call
-it updates every tensor of the step: the elements of all tensors are cut into chunks of whole
+On CPU the update runs in a C++ kernel (``laprop/csrc/laprop_fused.cpp``, :data:`CPP_SOURCE`)
+compiled on first use with ``torch.utils.cpp_extension.load`` (gcc + ninja; cached under
+``~/.cache/torch_extensions``, so later processes load it in well under a second; the module's
+name carries a hash of the source, so an edited source is built afresh). In one call it
+updates every tensor of the step: the elements of all tensors are cut into chunks of whole
 SIMD vectors (``at::vec::Vectorized``, AVX2 where torch's CPU dispatch reports it), the chunks
 are spread over threads with ``at::parallel_for``, and each element reads p, g, m, n (ṽ, n̄
 when enabled) once and writes p, m, n (ṽ, n̄) once. On CUDA the same per-element formula
@@ -28,257 +29,20 @@ by ``grad_scale`` in the same pass (and written back unscaled, as torch does).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor
 
-_CPP_SOURCE = r"""
-// One-pass, multi-tensor LaProp step on CPU (see laprop/_fused.py and docs/optimizer-spec.md).
-//
-// Per element, with g <- g / grad_scale (written back) and g <- -g when maximizing:
-//   n  = nu n + (1 - nu) g^2
-//   nb = nu nb + (1 - nu) g                                  (centered)
-//   v  = n - nb^2 if centered, t >= t_init and n - nb^2 > 0, else n
-//   vm = max(vm, v); v = vm                                  (amsgrad)
-//   s  = sqrt(v / c_n + eps_in) + eps_out    (one of eps_in, eps_out is eps, the other 0)
-//   m  = mu m + (1 - mu) lr (g / s)          (g / s := 0 where s == 0; NaN propagates)
-//   p  = (p - m / c_m) (1 - lr w)
-// P is the param/grad type; S the state and compute type (float for Half and BFloat16).
-// Work is cut into chunks of whole vectors across all tensors and spread over threads.
-#include <ATen/Parallel.h>
-#include <ATen/cpu/vec/functional.h>
-#include <ATen/cpu/vec/vec.h>
+from ._signature import STEP_KEYWORDS, StepOptions, step_path
 
-#include <algorithm>
-#include <cmath>
-#include <vector>
-
-namespace {
-
-using at::vec::Vectorized;
-
-struct Flags {
-  bool amsgrad, centered, maximize, scaled;
-};
-
-template <typename S>
-struct Consts {
-  using V = Vectorized<S>;
-  V beta1, beta2, one_m_beta2, coef, inv_bc1, inv_bc2, eps_in, eps_out, decay, scale;
-  bool use_centered;
-};
-
-// The update of `cnt` (<= V::size()) elements: p and g in, new p out; m, n, vm, nb in place.
-template <typename S>
-inline Vectorized<S> update(Vectorized<S> p, Vectorized<S> g, S* m, S* n, S* vm, S* nb,
-                            int64_t cnt, const Flags& f, const Consts<S>& k) {
-  using V = Vectorized<S>;
-  const bool full = cnt == V::size();
-  auto load = [&](const S* ptr) { return full ? V::loadu(ptr) : V::loadu(ptr, cnt); };
-  auto store = [&](const V& v, S* ptr) {
-    if (full) v.store(ptr); else v.store(ptr, static_cast<int>(cnt));
-  };
-  const V nv = k.beta2 * load(n) + k.one_m_beta2 * g * g;
-  store(nv, n);
-  V v = nv;
-  if (f.centered) {
-    const V nbv = k.beta2 * load(nb) + k.one_m_beta2 * g;
-    store(nbv, nb);
-    if (k.use_centered) {
-      const V c = nv - nbv * nbv;
-      v = V::blendv(nv, c, c > V(S(0)));
-    }
-  }
-  if (f.amsgrad) {
-    v = at::vec::maximum(load(vm), v);
-    store(v, vm);
-  }
-  const V s = (v * k.inv_bc2 + k.eps_in).sqrt() + k.eps_out;
-  const V q = V::blendv(g / s, V(S(0)), s == V(S(0)));
-  const V mv = k.beta1 * load(m) + k.coef * q;
-  store(mv, m);
-  return (p - mv * k.inv_bc1) * k.decay;
-}
-
-struct Chunk {
-  int64_t tensor, begin, end;
-};
-
-template <typename P>
-void run_chunk(const Chunk& c, P* p, P* g, void* m_, void* n_, void* vm_, void* nb_,
-               const Flags& f, const Consts<std::conditional_t<std::is_same_v<P, double>,
-                                                               double, float>>& k) {
-  using S = std::conditional_t<std::is_same_v<P, double>, double, float>;
-  using V = Vectorized<S>;
-  S* m = static_cast<S*>(m_);
-  S* n = static_cast<S*>(n_);
-  S* vm = static_cast<S*>(vm_);
-  S* nb = static_cast<S*>(nb_);
-  auto off = [](S* ptr, int64_t i) { return ptr ? ptr + i : nullptr; };
-  if constexpr (std::is_same_v<P, S>) {
-    for (int64_t i = c.begin; i < c.end; i += V::size()) {
-      const int64_t cnt = std::min<int64_t>(V::size(), c.end - i);
-      const bool full = cnt == V::size();
-      V gv = full ? V::loadu(g + i) : V::loadu(g + i, cnt);
-      if (f.scaled) {
-        gv = gv / k.scale;
-        if (full) gv.store(g + i); else gv.store(g + i, static_cast<int>(cnt));
-      }
-      if (f.maximize) gv = gv.neg();
-      const V pv = full ? V::loadu(p + i) : V::loadu(p + i, cnt);
-      const V r = update<S>(pv, gv, m + i, n + i, off(vm, i), off(nb, i), cnt, f, k);
-      if (full) r.store(p + i); else r.store(p + i, static_cast<int>(cnt));
-    }
-  } else {
-    using VP = Vectorized<P>;
-    constexpr int64_t W = V::size();
-    for (int64_t i = c.begin; i < c.end; i += VP::size()) {
-      const int64_t cnt = std::min<int64_t>(VP::size(), c.end - i);
-      const bool full = cnt == VP::size();
-      const VP gp = full ? VP::loadu(g + i) : VP::loadu(g + i, cnt);
-      auto [g0, g1] = at::vec::convert_to_float<P>(gp);
-      if (f.scaled) {
-        g0 = g0 / k.scale;
-        g1 = g1 / k.scale;
-        const VP gs = at::vec::convert_from_float<P>(g0, g1);
-        if (full) gs.store(g + i); else gs.store(g + i, static_cast<int>(cnt));
-      }
-      if (f.maximize) {
-        g0 = g0.neg();
-        g1 = g1.neg();
-      }
-      const VP pp = full ? VP::loadu(p + i) : VP::loadu(p + i, cnt);
-      auto [p0, p1] = at::vec::convert_to_float<P>(pp);
-      const int64_t c0 = std::min<int64_t>(W, cnt), c1 = cnt - c0;
-      V r0 = update<S>(p0, g0, m + i, n + i, off(vm, i), off(nb, i), c0, f, k);
-      V r1 = p1;
-      if (c1 > 0) {
-        r1 = update<S>(p1, g1, m + i + W, n + i + W, off(vm, i + W), off(nb, i + W), c1, f,
-                       k);
-      }
-      const VP out = at::vec::convert_from_float<P>(r0, r1);
-      if (full) out.store(p + i); else out.store(p + i, static_cast<int>(cnt));
-    }
-  }
-}
-
-template <typename P>
-void step_dtype(std::vector<at::Tensor>& ps, std::vector<at::Tensor>& gs,
-                std::vector<at::Tensor>& ms, std::vector<at::Tensor>& ns,
-                std::vector<at::Tensor>& vms, std::vector<at::Tensor>& nbs,
-                const std::vector<double>& bc1, const std::vector<double>& bc2,
-                const std::vector<bool>& use_centered, double beta1, double beta2, double lr,
-                double weight_decay, double eps, bool inside, const Flags& f, double scale) {
-  using S = std::conditional_t<std::is_same_v<P, double>, double, float>;
-  using V = Vectorized<S>;
-  const int64_t k = static_cast<int64_t>(ps.size());
-  std::vector<Consts<S>> consts;
-  consts.reserve(k);
-  for (int64_t i = 0; i < k; ++i) {
-    consts.push_back(Consts<S>{
-        V(static_cast<S>(beta1)), V(static_cast<S>(beta2)), V(static_cast<S>(1.0 - beta2)),
-        V(static_cast<S>((1.0 - beta1) * lr)), V(static_cast<S>(1.0 / bc1[i])),
-        V(static_cast<S>(1.0 / bc2[i])), V(static_cast<S>(inside ? eps : 0.0)),
-        V(static_cast<S>(inside ? 0.0 : eps)), V(static_cast<S>(1.0 - lr * weight_decay)),
-        V(static_cast<S>(scale)), static_cast<bool>(use_centered[i])});
-  }
-  // chunks of whole vectors, so that every thread gets work even for one large tensor and
-  // small tensors are batched together
-  constexpr int64_t kChunk = 1 << 15;
-  std::vector<Chunk> chunks;
-  for (int64_t i = 0; i < k; ++i) {
-    const int64_t numel = ps[i].numel();
-    for (int64_t b = 0; b < numel; b += kChunk) {
-      chunks.push_back({i, b, std::min(numel, b + kChunk)});
-    }
-  }
-  auto ptr = [](std::vector<at::Tensor>& v, int64_t i) -> void* {
-    return v.empty() ? nullptr : v[i].data_ptr();
-  };
-  at::parallel_for(0, static_cast<int64_t>(chunks.size()), 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t c = lo; c < hi; ++c) {
-      const int64_t i = chunks[c].tensor;
-      run_chunk<P>(chunks[c], static_cast<P*>(ps[i].data_ptr()),
-                   static_cast<P*>(gs[i].data_ptr()), ptr(ms, i), ptr(ns, i), ptr(vms, i),
-                   ptr(nbs, i), f, consts[i]);
-    }
-  });
-}
-
-}  // namespace
-
-void laprop_fused_step(std::vector<at::Tensor> params, std::vector<at::Tensor> grads,
-                       std::vector<at::Tensor> exp_avgs, std::vector<at::Tensor> exp_avg_sqs,
-                       std::vector<at::Tensor> max_exp_avg_sqs,
-                       std::vector<at::Tensor> exp_avg_centers, std::vector<at::Tensor> steps,
-                       double beta1, double beta2, double lr, double weight_decay, double eps,
-                       bool inside, bool amsgrad, bool centered, bool maximize, int64_t t_init,
-                       double grad_scale) {
-  const size_t k = params.size();
-  TORCH_CHECK(grads.size() == k && exp_avgs.size() == k && exp_avg_sqs.size() == k &&
-                  steps.size() == k,
-              "laprop_fused_step: list lengths differ");
-  TORCH_CHECK(amsgrad ? max_exp_avg_sqs.size() == k : max_exp_avg_sqs.empty(),
-              "laprop_fused_step: max_exp_avg_sqs must match amsgrad");
-  TORCH_CHECK(centered ? exp_avg_centers.size() == k : exp_avg_centers.empty(),
-              "laprop_fused_step: exp_avg_centers must match centered");
-  if (k == 0) return;
-  const auto dtype = params[0].scalar_type();
-  const auto sdtype = dtype == at::kDouble ? at::kDouble : at::kFloat;
-  for (size_t i = 0; i < k; ++i) {
-    TORCH_CHECK(params[i].scalar_type() == dtype && grads[i].scalar_type() == dtype,
-                "laprop_fused_step: params and grads of one call must share one dtype");
-    TORCH_CHECK(params[i].device().is_cpu() && params[i].is_contiguous() &&
-                    grads[i].is_contiguous() && grads[i].numel() == params[i].numel(),
-                "laprop_fused_step: params and grads must be contiguous CPU tensors");
-    auto check_state = [&](const at::Tensor& s) {
-      TORCH_CHECK(s.scalar_type() == sdtype && s.is_contiguous() &&
-                      s.numel() == params[i].numel(),
-                  "laprop_fused_step: state must be contiguous ", sdtype);
-    };
-    check_state(exp_avgs[i]);
-    check_state(exp_avg_sqs[i]);
-    if (amsgrad) check_state(max_exp_avg_sqs[i]);
-    if (centered) check_state(exp_avg_centers[i]);
-  }
-  // t <- t + 1 for every step tensor, then the bias corrections of the new t
-  std::vector<double> bc1s(k), bc2s(k);
-  std::vector<bool> use_centered(k);
-  for (size_t i = 0; i < k; ++i) {
-    at::Tensor& st = steps[i];
-    double t;
-    if (st.device().is_cpu() && st.scalar_type() == at::kFloat && st.numel() == 1) {
-      float* sp = st.data_ptr<float>();
-      *sp += 1.0f;
-      t = *sp;
-    } else {
-      st.add_(1);
-      t = st.item<double>();
-    }
-    bc1s[i] = 1.0 - std::pow(beta1, t);
-    bc2s[i] = 1.0 - std::pow(beta2, t);
-    use_centered[i] = t >= static_cast<double>(t_init);
-  }
-  const Flags f{amsgrad, centered, maximize, grad_scale != 1.0};
-  auto go = [&](auto tag) {
-    using P = decltype(tag);
-    step_dtype<P>(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, exp_avg_centers,
-                  bc1s, bc2s, use_centered, beta1, beta2, lr, weight_decay, eps, inside, f,
-                  grad_scale);
-  };
-  switch (dtype) {
-    case at::kDouble: go(double{}); break;
-    case at::kFloat: go(float{}); break;
-    case at::kHalf: go(at::Half{}); break;
-    case at::kBFloat16: go(at::BFloat16{}); break;
-    default: TORCH_CHECK(false, "laprop_fused_step: unsupported dtype ", dtype);
-  }
-}
-"""
+# the C++ kernel, shipped with the package (pyproject.toml: tool.setuptools.package-data)
+CPP_SOURCE = Path(__file__).with_name("csrc") / "laprop_fused.cpp"
 
 _lock = threading.Lock()
 _ext: Any = None
@@ -302,12 +66,15 @@ def _load_extension() -> Any:
     with _lock:
         if _ext is None and _ext_error is None:
             try:
-                from torch.utils.cpp_extension import load_inline
+                from torch.utils.cpp_extension import load
 
                 tag, cflags = _build_flags()
-                _ext = load_inline(name=f"laprop_fused_cpu_{tag}", cpp_sources=[_CPP_SOURCE],
-                                   functions=["laprop_fused_step"], extra_cflags=cflags,
-                                   extra_ldflags=["-fopenmp"], verbose=False)
+                # the source's hash in the name: an edited kernel never loads a stale build
+                # (torch's own check hashes sources only within one process; ninja's compares
+                # file times)
+                digest = hashlib.sha256(CPP_SOURCE.read_bytes()).hexdigest()[:12]
+                _ext = load(name=f"laprop_fused_cpu_{tag}_{digest}", sources=[str(CPP_SOURCE)],
+                            extra_cflags=cflags, extra_ldflags=["-fopenmp"], verbose=False)
             except Exception as exc:  # no compiler or ninja, ...
                 _ext_error = exc
         if _ext_error is not None:
@@ -362,69 +129,71 @@ def _fused_supported(params: list[Tensor]) -> bool:
                and p.layout == torch.strided for p in params)
 
 
+@step_path
 def _fused_laprop(
     params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
     exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
-    state_steps: list[Tensor], *, amsgrad: bool, centered: bool, t_init: int, beta1: float,
-    beta2: float, lr: float | Tensor, weight_decay: float, eps: float, eps_mode: str,
-    maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
-    grad_scale: Tensor | None, found_inf: Tensor | None,
+    state_steps: list[Tensor], o: StepOptions,
 ) -> None:
     """One fused LaProp step (module docstring) over real tensors of one device.
 
     Increments every ``state_steps`` tensor by one, then updates p, m, n (ṽ, n̄) in place in a
     single pass. Tensors of several dtypes may be mixed; each dtype is one kernel call.
     """
-    del capturable, has_complex  # steps may live anywhere; complex arrive as real views
-    if differentiable:
+    # o.capturable: steps may live anywhere; o.has_complex: complex ones arrive as real views
+    if o.differentiable:
         raise RuntimeError("fused=True does not support differentiable=True")
-    if eps_mode not in ("inside", "outside"):
-        raise ValueError(f"eps_mode must be 'inside' or 'outside', got {eps_mode!r}")
+    if o.eps_mode not in ("inside", "outside"):
+        raise ValueError(f"eps_mode must be 'inside' or 'outside', got {o.eps_mode!r}")
     if not params:
         return
     if params[0].device.type != "cpu":
         if params[0].device.type == "cuda" and triton_available():
             from ._triton import triton_update
 
-            lists = (params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if amsgrad else [],
-                     exp_avg_centers if centered else [])
+            lists = (params, grads, exp_avgs, exp_avg_sqs,
+                     max_exp_avg_sqs if o.amsgrad else [], exp_avg_centers if o.centered else [])
             fix = _contiguous_or_none(*lists)
             triton_update(*(fix[0] if fix is not None else lists), state_steps,
-                          amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1,
-                          beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps,
-                          eps_mode=eps_mode, maximize=maximize, grad_scale=grad_scale,
-                          found_inf=found_inf)
+                          **_kernel_keywords(o))
             if fix is not None:
                 for dst, src in fix[1]:
                     dst.copy_(src)
             return
         _compiled_update(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
-                         exp_avg_centers, state_steps, amsgrad=amsgrad, centered=centered,
-                         t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,
-                         weight_decay=weight_decay, eps=eps, eps_mode=eps_mode,
-                         maximize=maximize, grad_scale=grad_scale, found_inf=found_inf)
+                         exp_avg_centers, state_steps, **_kernel_keywords(o))
         return
-    if found_inf is not None and float(found_inf) != 0.0:
+    if o.found_inf is not None and float(o.found_inf) != 0.0:
         return  # AMP found an inf/NaN gradient: skip the step (the count included)
-    scale = 1.0 if grad_scale is None else float(grad_scale)
-    lr_f = float(lr)
+    scale = 1.0 if o.grad_scale is None else float(o.grad_scale)
+    lr_f = float(o.lr)
     ext = _load_extension()
     by_dtype: dict[torch.dtype, list[int]] = {}
     for i, p in enumerate(params):
         by_dtype.setdefault(p.dtype, []).append(i)
-    all_lists = (params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if amsgrad else [],
-                 exp_avg_centers if centered else [], state_steps)
+    all_lists = (params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if o.amsgrad else [],
+                 exp_avg_centers if o.centered else [], state_steps)
     for idx in by_dtype.values():
         lists = all_lists if len(by_dtype) == 1 else tuple(
             [lst[i] for i in idx] if lst else [] for lst in all_lists)
         fix = _contiguous_or_none(*lists[:6])
         ext.laprop_fused_step(*(fix[0] if fix is not None else lists[:6]), lists[6],
-                              float(beta1), float(beta2), lr_f, float(weight_decay),
-                              float(eps), eps_mode == "inside", amsgrad, centered, maximize,
-                              int(t_init), scale)
+                              float(o.beta1), float(o.beta2), lr_f, float(o.weight_decay),
+                              float(o.eps), o.eps_mode == "inside", o.amsgrad, o.centered,
+                              o.maximize, int(o.t_init), scale)
         if fix is not None:  # write the results back into the non-contiguous originals
             for dst, src in fix[1]:
                 dst.copy_(src)
+
+
+# the keywords of the one-pass kernels (triton_update, _compiled_update): StepOptions's, less
+# the three that only the dispatch reads
+_KERNEL_KEYWORDS = tuple(k for k in STEP_KEYWORDS
+                         if k not in ("capturable", "differentiable", "has_complex"))
+
+
+def _kernel_keywords(o: StepOptions) -> dict[str, Any]:
+    return {k: getattr(o, k) for k in _KERNEL_KEYWORDS}
 
 
 def _contiguous_or_none(*lists: list[Tensor]

@@ -20,6 +20,9 @@ from typing import Any
 
 import torch
 from torch import Tensor
+from torch.optim.optimizer import _get_value, _view_as_real
+
+from ._signature import STEP_KEYWORDS, StepOptions, args_doc, check_signature, step_path
 
 __all__ = ["laprop"]
 
@@ -30,10 +33,6 @@ def state_dtype(param: Tensor) -> torch.dtype:
     """float32 for float16/bfloat16 params (so ε = 1e-15 and g² stay representable), else the
     param's own dtype."""
     return torch.float32 if param.dtype in LOW_PRECISION else param.dtype
-
-
-def _real(tensors: list[Tensor]) -> list[Tensor]:
-    return [torch.view_as_real(t) if torch.is_complex(t) else t for t in tensors]
 
 
 def laprop(
@@ -60,13 +59,21 @@ def laprop(
 
     Complex tensors are viewed as pairs of reals before any path runs, so every path sees
     real tensors only.
+
+    Keyword arguments (:class:`StepOptions`, the signature every path shares):
+{doc}
     """
     if fused and foreach:
         raise RuntimeError("fused=True and foreach=True cannot both be set")
     if has_complex:
-        params, grads, exp_avgs, exp_avg_sqs = map(_real, (params, grads, exp_avgs,
-                                                           exp_avg_sqs))
-        max_exp_avg_sqs, exp_avg_centers = _real(max_exp_avg_sqs), _real(exp_avg_centers)
+        # torch's helper views, in place, the i-th entry of every list where params[i] is
+        # complex: copies keep the caller's lists as they were; lists left empty by the flags
+        # (amsgrad, centered) are not passed
+        params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, exp_avg_centers = (
+            list(x) for x in (params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
+                              exp_avg_centers))
+        _view_as_real(params, *(x for x in (grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
+                                            exp_avg_centers) if x))
     path = choose_path(params, foreach=foreach, fused=fused, differentiable=differentiable)
     if path == "fused":
         from ._fused import _fused_laprop as fn
@@ -87,6 +94,12 @@ def laprop(
        weight_decay=weight_decay, eps=eps, eps_mode=eps_mode, maximize=maximize,
        capturable=capturable, differentiable=differentiable, has_complex=False,
        grad_scale=grad_scale, found_inf=found_inf)
+
+
+if laprop.__doc__:  # None under python -OO
+    laprop.__doc__ = laprop.__doc__.replace("{doc}", args_doc(("foreach", "fused",
+                                                               *STEP_KEYWORDS)))
+check_signature(laprop)
 
 
 def choose_path(params: list[Tensor], *, foreach: bool | None, fused: bool | None,
@@ -115,14 +128,21 @@ def choose_path(params: list[Tensor], *, foreach: bool | None, fused: bool | Non
     return "foreach"
 
 
-_PLAIN = (Tensor, torch.nn.Parameter)
 _FUSED_DTYPES = (torch.float64, torch.float32, torch.float16, torch.bfloat16)
 
 
+# torch.optim.optimizer._default_to_fused_or_foreach is not used: its default is foreach on
+# accelerators and the single-tensor loop on the CPU, and fused only when asked for; LaProp's
+# default is its fused C++ kernel on the CPU and foreach everywhere else (choose_path).
+# torch's _foreach_supported_types is not used either: it includes DTensor (FSDP2's
+# parameters), which the foreach ops take but the C++ kernel cannot (it reads local memory);
+# the fused kernel accepts plain tensors only.
+_PLAIN = (Tensor, torch.nn.Parameter)
 def _default_fused_ok(params: list[Tensor]) -> bool:
     if not params or torch.compiler.is_compiling():
         return False
-    if not all(type(p) in _PLAIN and p.device.type == "cpu" and p.dtype in _FUSED_DTYPES
+    if not all(type(p) in _PLAIN and p.device.type == "cpu"
+               and p.dtype in _FUSED_DTYPES
                and p.layout == torch.strided for p in params):
         return False
     from ._fused import cpu_kernel_available
@@ -138,17 +158,15 @@ def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bo
     if capturable:
         t = step_t.to(dtype) if dtype is not None else step_t
         return step_t, 1 - torch.pow(beta1, t), 1 - torch.pow(beta2, t)
-    t = int(step_t.item())
+    t = int(_get_value(step_t))
     return t, 1 - beta1**t, 1 - beta2**t
 
 
+@step_path
 def _single_tensor_laprop(
     params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
     exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
-    state_steps: list[Tensor], *, amsgrad: bool, centered: bool, t_init: int, beta1: float,
-    beta2: float, lr: float | Tensor, weight_decay: float, eps: float, eps_mode: str,
-    maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
-    grad_scale: Tensor | None, found_inf: Tensor | None,
+    state_steps: list[Tensor], o: StepOptions,
 ) -> None:
     """The readable reference: one tensor at a time, one equation per line.
 
@@ -168,51 +186,49 @@ def _single_tensor_laprop(
     denominator so that its gradient is 0, not NaN). ``grad_scale``/``found_inf`` are applied
     by :func:`laprop` before this runs.
     """
-    if grad_scale is not None or found_inf is not None:
+    if o.grad_scale is not None or o.found_inf is not None:
         raise RuntimeError("grad_scale/found_inf are applied by laprop() before this path")
     for i, param in enumerate(params):
-        grad = -grads[i] if maximize else grads[i]
+        grad = -grads[i] if o.maximize else grads[i]
         m, n, step_t = exp_avgs[i], exp_avg_sqs[i], state_steps[i]
         step_t += 1
-        t, c_m, c_n = _bias_corrections(step_t, beta1, beta2, capturable, n.dtype)
+        t, c_m, c_n = _bias_corrections(step_t, o.beta1, o.beta2, o.capturable, n.dtype)
         g = grad.to(n.dtype)  # float32 for half-precision params
         # n_t = ν n_{t−1} + (1 − ν) g_t²
-        n.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        n.mul_(o.beta2).addcmul_(g, g, value=1 - o.beta2)
         v = n
-        if centered:
+        if o.centered:
             # n̄_t = ν n̄_{t−1} + (1 − ν) g_t; v_t = n_t − n̄_t² once t ≥ t_init (if > 0)
             nbar = exp_avg_centers[i]
-            nbar.mul_(beta2).add_(g, alpha=1 - beta2)
+            nbar.mul_(o.beta2).add_(g, alpha=1 - o.beta2)
             centered_v = n - nbar * nbar
-            v = torch.where((centered_v > 0) & (t >= t_init), centered_v, n)
-        if amsgrad:
+            v = torch.where((centered_v > 0) & (t >= o.t_init), centered_v, n)
+        if o.amsgrad:
             # ṽ_t = max(ṽ_{t−1}, v_t)
             vmax = max_exp_avg_sqs[i]
             # (autograd keeps maximum's inputs: with differentiable=True it gets a copy)
-            vmax.copy_(torch.maximum(vmax.clone() if differentiable else vmax, v))
+            vmax.copy_(torch.maximum(vmax.clone() if o.differentiable else vmax, v))
             v = vmax
         # s_t = sqrt(v_t / c_n + ε) (inside) or sqrt(v_t / c_n) + ε (outside)
-        s = (v / c_n + eps).sqrt() if eps_mode == "inside" else (v / c_n).sqrt() + eps
+        s = (v / c_n + o.eps).sqrt() if o.eps_mode == "inside" else (v / c_n).sqrt() + o.eps
         # u_t = g_t / s_t, with 0/0 := 0
         zero = s == 0  # NaN gradients propagate (NaN == 0 is False)
         u = torch.where(zero, torch.zeros_like(g), g / torch.where(zero, torch.ones_like(s), s))
         # m_t = μ m_{t−1} + (1 − μ) λ u_t
-        m.mul_(beta1).add_(u * ((1 - beta1) * lr))
+        m.mul_(o.beta1).add_(u * ((1 - o.beta1) * o.lr))
         # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
-        new = (param.to(n.dtype) - m / c_m) * (1 - lr * weight_decay)
-        if differentiable:
+        new = (param.to(n.dtype) - m / c_m) * (1 - o.lr * o.weight_decay)
+        if o.differentiable:
             param.copy_(new)
         else:
             param.copy_(new.to(param.dtype))
 
 
+@step_path
 def _multi_tensor_laprop(
     params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
     exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
-    state_steps: list[Tensor], *, amsgrad: bool, centered: bool, t_init: int, beta1: float,
-    beta2: float, lr: float | Tensor, weight_decay: float, eps: float, eps_mode: str,
-    maximize: bool, capturable: bool, differentiable: bool, has_complex: bool,
-    grad_scale: Tensor | None, found_inf: Tensor | None,
+    state_steps: list[Tensor], o: StepOptions,
 ) -> None:
     """The same update with ``torch._foreach_*`` kernels, grouped by device and dtype.
 
@@ -220,37 +236,32 @@ def _multi_tensor_laprop(
     of :func:`_foreach_group`: seven passes over memory per step, as many as
     ``torch.optim.Adam``'s foreach path.
     """
-    if grad_scale is not None or found_inf is not None:
+    if o.grad_scale is not None or o.found_inf is not None:
         raise RuntimeError("grad_scale/found_inf are applied by laprop() before this path")
-    if differentiable:
+    if o.differentiable:
         raise RuntimeError("foreach=True does not support differentiable=True")
     if not params:
         return
     from torch.optim.optimizer import Optimizer
 
     lists = [params, grads, exp_avgs, exp_avg_sqs, state_steps]
-    if amsgrad:
+    if o.amsgrad:
         lists.append(max_exp_avg_sqs)
-    if centered:
+    if o.centered:
         lists.append(exp_avg_centers)
     grouped = Optimizer._group_tensors_by_device_and_dtype(lists)
     for (_device, _dtype), (group, _) in grouped.items():
         p_l, g_l, m_l, n_l, s_l = group[:5]
         rest = list(group[5:])
-        vm_l = rest.pop(0) if amsgrad else []
-        nb_l = rest.pop(0) if centered else []
-        kw = dict(amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1,
-                  beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps, eps_mode=eps_mode,
-                  maximize=maximize)
-        if capturable or (isinstance(lr, Tensor) and lr.device.type != "cpu"):
-            _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, capturable=capturable,
-                                  **kw)
+        vm_l = rest.pop(0) if o.amsgrad else []
+        nb_l = rest.pop(0) if o.centered else []
+        if o.capturable or (isinstance(o.lr, Tensor) and o.lr.device.type != "cpu"):
+            _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, o)
         else:
-            _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, **kw)
+            _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, o)
 
 
-def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_init, beta1,
-                   beta2, lr, weight_decay, eps, eps_mode, maximize) -> None:
+def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, o: StepOptions) -> None:
     """Host-number bias corrections: tensors with equal step counts share one set of calls.
 
     With r = sqrt(c_n), the denominator is carried as d = s_t · r, which needs no pass of its
@@ -261,20 +272,20 @@ def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_
         m_t = μ m_{t−1} + ((1 − μ) λ r) · g / d                  (one addcdiv)
         θ_{t+1} = (θ_t − m_t / c_m) · (1 − λ w)                   (one add, one mul if w ≠ 0)
     """
-    lr = float(lr)
+    lr = float(o.lr)
     torch._foreach_add_(s_l, 1)
     sd = n_l[0].dtype
     low = p_l[0].dtype in LOW_PRECISION
     g = [x.to(sd) for x in g_l] if low else list(g_l)
-    if maximize:
+    if o.maximize:
         g = torch._foreach_neg(g)
     work = [p.to(sd) for p in p_l] if low else list(p_l)
     # n_t = ν n_{t−1} + (1 − ν) g_t²
-    torch._foreach_mul_(n_l, beta2)
-    torch._foreach_addcmul_(n_l, g, g, value=1 - beta2)
-    if centered:  # n̄_t = ν n̄_{t−1} + (1 − ν) g_t
-        torch._foreach_mul_(nb_l, beta2)
-        torch._foreach_add_(nb_l, g, alpha=1 - beta2)
+    torch._foreach_mul_(n_l, o.beta2)
+    torch._foreach_addcmul_(n_l, g, g, value=1 - o.beta2)
+    if o.centered:  # n̄_t = ν n̄_{t−1} + (1 − ν) g_t
+        torch._foreach_mul_(nb_l, o.beta2)
+        torch._foreach_add_(nb_l, g, alpha=1 - o.beta2)
     by_t: dict[int, list[int]] = {}
     for i, s in enumerate(s_l):
         by_t.setdefault(int(s.item()), []).append(i)
@@ -284,27 +295,27 @@ def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_
             return lst if len(idx) == len(lst) else [lst[i] for i in idx]
 
         P, G, M, N = sub(work), sub(g), sub(m_l), sub(n_l)
-        c_m, c_n = 1 - beta1**t, 1 - beta2**t
+        c_m, c_n = 1 - o.beta1**t, 1 - o.beta2**t
         r = math.sqrt(c_n)
         v = N
-        if centered and t >= t_init:  # v_t = n_t − n̄_t² where > 0, else n_t
+        if o.centered and t >= o.t_init:  # v_t = n_t − n̄_t² where > 0, else n_t
             NB = sub(nb_l)
             cen = torch._foreach_sub(N, torch._foreach_mul(NB, NB))
             v = [torch.where(c > 0, c, n) for c, n in zip(cen, N, strict=True)]
-        if amsgrad:  # ṽ_t = max(ṽ_{t−1}, v_t)
+        if o.amsgrad:  # ṽ_t = max(ṽ_{t−1}, v_t)
             VM = sub(vm_l)
             torch._foreach_maximum_(VM, v)
             v = VM
-        if eps_mode == "inside":
-            d = torch._foreach_add(v, eps * c_n)
+        if o.eps_mode == "inside":
+            d = torch._foreach_add(v, o.eps * c_n)
             torch._foreach_sqrt_(d)
         else:
             d = torch._foreach_sqrt(v)
-            torch._foreach_add_(d, eps * r)
+            torch._foreach_add_(d, o.eps * r)
         # m_t = μ m_{t−1} + (1 − μ) λ g / s_t, with g / s_t := 0 where s_t = 0
-        torch._foreach_mul_(M, beta1)
-        coef = (1 - beta1) * lr * r
-        if eps * c_n < tiny:  # d can be 0 only when the ε term vanishes
+        torch._foreach_mul_(M, o.beta1)
+        coef = (1 - o.beta1) * lr * r
+        if o.eps * c_n < tiny:  # d can be 0 only when the ε term vanishes
             u = torch._foreach_div(G, d)
             u = [torch.where(x == 0, torch.zeros_like(y), y) for x, y in zip(d, u, strict=True)]
             torch._foreach_add_(M, u, alpha=coef)
@@ -312,65 +323,64 @@ def _foreach_group(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_
             torch._foreach_addcdiv_(M, G, d, value=coef)
         # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
         torch._foreach_add_(P, M, alpha=-1 / c_m)
-        if weight_decay != 0:
-            torch._foreach_mul_(P, 1 - lr * weight_decay)
+        if o.weight_decay != 0:
+            torch._foreach_mul_(P, 1 - lr * o.weight_decay)
     if low:
         torch._foreach_copy_(p_l, work)
 
 
-def _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, *, amsgrad, centered, t_init,
-                          beta1, beta2, lr, weight_decay, eps, eps_mode, maximize,
-                          capturable) -> None:
+def _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, o: StepOptions) -> None:
     """Device-tensor bias corrections (``capturable=True``) or a device-tensor lr: no host
     synchronisation; the formulas of the module docstring, one list operation each."""
+    lr = o.lr
     if isinstance(lr, Tensor):  # a 0-dim tensor lr works here, capturable or not
         lr = lr.to(p_l[0].device)
     torch._foreach_add_(s_l, 1)
-    steps = [_bias_corrections(s, beta1, beta2, capturable, n_l[0].dtype) for s in s_l]
+    steps = [_bias_corrections(s, o.beta1, o.beta2, o.capturable, n_l[0].dtype) for s in s_l]
     c_m = [c[1] for c in steps]
     c_n = [c[2] for c in steps]
     low = p_l[0].dtype in LOW_PRECISION
     g = [x.to(n_l[0].dtype) for x in g_l] if low else list(g_l)
-    if maximize:
+    if o.maximize:
         g = torch._foreach_neg(g)
     # n_t = ν n_{t−1} + (1 − ν) g_t²
-    torch._foreach_mul_(n_l, beta2)
-    torch._foreach_addcmul_(n_l, g, g, value=1 - beta2)
+    torch._foreach_mul_(n_l, o.beta2)
+    torch._foreach_addcmul_(n_l, g, g, value=1 - o.beta2)
     v = n_l
-    if centered:
-        torch._foreach_mul_(nb_l, beta2)
-        torch._foreach_add_(nb_l, g, alpha=1 - beta2)
+    if o.centered:
+        torch._foreach_mul_(nb_l, o.beta2)
+        torch._foreach_add_(nb_l, g, alpha=1 - o.beta2)
         cen = torch._foreach_sub(n_l, torch._foreach_mul(nb_l, nb_l))
-        v = [torch.where((c > 0) & (st[0] >= t_init), c, n)
+        v = [torch.where((c > 0) & (st[0] >= o.t_init), c, n)
              for c, n, st in zip(cen, n_l, steps, strict=True)]
-    if amsgrad:
+    if o.amsgrad:
         torch._foreach_maximum_(vm_l, v)
         v = vm_l
-    if capturable:
+    if o.capturable:
         s = [x / c for x, c in zip(v, c_n, strict=True)]
     else:
         s = torch._foreach_div(v, c_n)
-    if eps_mode == "inside":
-        torch._foreach_add_(s, eps)
+    if o.eps_mode == "inside":
+        torch._foreach_add_(s, o.eps)
         torch._foreach_sqrt_(s)
     else:
         torch._foreach_sqrt_(s)
-        torch._foreach_add_(s, eps)
+        torch._foreach_add_(s, o.eps)
     u = torch._foreach_div(g, s)
-    if eps < torch.finfo(m_l[0].dtype).tiny:  # 0/0 := 0 (s can only be 0 when eps ~ 0)
+    if o.eps < torch.finfo(m_l[0].dtype).tiny:  # 0/0 := 0 (s can only be 0 when eps ~ 0)
         u = [torch.where(d == 0, torch.zeros_like(x), x) for x, d in zip(u, s, strict=True)]
     # m_t = μ m_{t−1} + (1 − μ) λ u_t
-    torch._foreach_mul_(m_l, beta1)
-    torch._foreach_mul_(u, (1 - beta1) * lr)
+    torch._foreach_mul_(m_l, o.beta1)
+    torch._foreach_mul_(u, (1 - o.beta1) * lr)
     torch._foreach_add_(m_l, u)
     # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
-    if capturable:
+    if o.capturable:
         step = [x / c for x, c in zip(m_l, c_m, strict=True)]
     else:
         step = torch._foreach_div(m_l, c_m)
     work = [p.to(m_l[0].dtype) for p in p_l] if low else p_l
     torch._foreach_sub_(work, step)
-    if weight_decay != 0:
-        torch._foreach_mul_(work, 1 - lr * weight_decay)
+    if o.weight_decay != 0:
+        torch._foreach_mul_(work, 1 - lr * o.weight_decay)
     if low:
         torch._foreach_copy_(p_l, work)

@@ -8,8 +8,9 @@ from typing import Any
 
 import torch
 from torch import Tensor
-from torch.optim.optimizer import Optimizer
+from torch.optim.optimizer import Optimizer, _view_as_real
 
+from ._signature import args_doc
 from .functional import laprop, state_dtype
 
 __all__ = ["LaProp"]
@@ -148,32 +149,7 @@ class LaProp(Optimizer):
         weight_decay: w ≥ 0, decoupled as in LaPropW (Algorithm 2). The decay *scales with the
             learning rate*: after the update the parameter is multiplied by (1 − lr · w), so
             the paper's w_t equals ``lr * weight_decay`` (the AdamW convention).
-        amsgrad: AmsProp (Algorithm 3): the running maximum of the second moment.
-        centered: centered LaProp (Algorithm 4). Before step ``t_init`` it runs plain LaProp
-            (the paper's second option). Where the centered second moment is ≤ 0 (exactly 0
-            only when every gradient so far is 0; negative only by cancellation in floating
-            point) the element falls back to the uncentered n_t, so no NaN or Inf arises.
-        t_init: first step of centering (default 10).
-        eps_mode: where ε goes. "inside" (the paper): s = sqrt(v/c_n + ε), a floor of
-            sqrt(ε) ≈ 3.2e-8 for ε = 1e-15. "outside" (the authors' public code and timm):
-            s = sqrt(v/c_n) + ε, a floor of ε = 1e-15. Near zero gradients the two differ by
-            orders of magnitude: with g = 1e-10 at t = 1 the inside step moves θ by
-            ≈ 3.2e-3·λ, the outside one by ≈ λ (a near-sign update).
-        maximize: maximise the objective instead of minimising it.
-        foreach: ``True``: the multi-tensor ``torch._foreach_*`` path; ``False``: the
-            single-tensor reference path.
-        fused: ``True``: the one-pass kernel (C++ on CPU, built on first use, about 45 s
-            once per machine and cached; a Triton kernel on CUDA, ``torch.compile`` where
-            triton is missing). Plain dense float/complex params on one device; not for
-            tensor subclasses such as FSDP2's DTensor. With neither ``foreach`` nor ``fused``
-            given (the default) the fused C++ kernel runs for plain CPU params where it can be
-            built (a warning and foreach where no compiler is found), foreach elsewhere: see
-            :func:`laprop.functional.choose_path` and ``python -m laprop.bench``. All paths
-            compute the same update.
-        capturable: keep the step count on the device and compute bias corrections there
-            (for CUDA graphs).
-        differentiable: let autograd flow through the step (single-tensor path only), with
-            every other flag.
+        {flag_args}
 
     AMP: ``torch.amp.GradScaler`` drives LaProp through torch's fused-optimizer protocol
     (``_step_supports_amp_scaling``; the scaler sets ``grad_scale`` and ``found_inf``): the
@@ -246,8 +222,9 @@ class LaProp(Optimizer):
         if len(devices) > 1:
             raise RuntimeError(f"fused=True requires all params of a group on one device, "
                                f"got {sorted(str(d) for d in devices)}")
-        if not _fused_supported([torch.view_as_real(p) if p.is_complex() else p
-                                 for p in params]):
+        real = list(params)
+        _view_as_real(real)  # complex params as pairs of reals (in place in the copy)
+        if not _fused_supported(real):
             bad = sorted({f"{p.dtype}@{p.device}" for p in params})
             raise RuntimeError(f"fused=True supports dense floating-point params on CPU or "
                                f"CUDA, got {bad}")
@@ -427,6 +404,8 @@ class LaProp(Optimizer):
                                f"{sorted(str(d) for d in devices)}")
         return has_complex
 
+    # torch.optim.optimizer._use_grad_for_differentiable is not used: it enables autograd by
+    # self.defaults["differentiable"], where LaProp follows each param group's flag
     @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """Perform one optimisation step (paper Algorithms 1-4); ``closure`` re-evaluates the
@@ -466,3 +445,11 @@ class LaProp(Optimizer):
                        grad_scale=getattr(self, "grad_scale", None),
                        found_inf=getattr(self, "found_inf", None))
         return loss
+
+
+# {flag_args}: the flags' entries of LaProp's Args, written once in laprop._signature.ARG_DOCS
+# (shared with laprop.functional.laprop)
+_FLAG_ARGS = ("amsgrad", "centered", "t_init", "eps_mode", "maximize", "foreach", "fused",
+              "capturable", "differentiable")
+if LaProp.__doc__:  # None under python -OO
+    LaProp.__doc__ = LaProp.__doc__.replace("        {flag_args}", args_doc(_FLAG_ARGS))

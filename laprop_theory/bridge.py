@@ -7,7 +7,7 @@ correct floating-point implementation may drift from the exact trajectory, *deri
 dtype's unit roundoff (never tuned to pass); ``compare`` puts the three together.
 
 Derivation of the tolerance (one coordinate, gradients exactly representable and with
-squares in the normal range of the state dtype — see :mod:`laprop_theory.strategies`):
+squares in the normal range of the state dtype — see :mod:`laprop_theory.testing.strategies`):
 
 * Let u_c be the unit roundoff of the dtype the update is *computed* in (float64: 2^-53;
   float32, and float16/bfloat16 params whose state is float32: 2^-24) and u_p that of the
@@ -45,8 +45,8 @@ import mpmath
 import numpy as np
 
 from . import recurrences as R
+from .dtypes import DTYPE_INFO
 from .numerics import DEFAULT_DPS
-from .strategies import DTYPE_INFO
 
 Path = Literal["single", "foreach", "fused"]
 PATH_FLAGS: dict[str, dict[str, bool]] = {

@@ -11,19 +11,25 @@ accept the same things and reject the rest cheaply, before any arithmetic:
   decimal form (:func:`canonical`): ``0.90``, ``+.9``, ``9e-1`` and ``9/10`` all become ``0.9``;
 * an integer is ASCII digits with an optional sign, at most :data:`MAX_INT_CHARS` long;
 * a message quotes at most :data:`QUOTE_LIMIT` characters of what it was given
-  (:func:`quote`).
+  (:func:`quote`), on one line (:func:`one_line`); :class:`OneLineParser` is the argparse
+  parser whose errors follow that rule (every command line of the project uses it).
 
 Nothing here imports the command line; :mod:`laprop_theory.cli.common` builds its argparse
-types on these functions, and :mod:`laprop_theory.search.checkpoint` validates files with them.
+types on these functions, :mod:`laprop_theory.search.checkpoint` validates files with them,
+and :mod:`laprop_theory.search.bench` parses its arguments with :class:`OneLineParser`.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from fractions import Fraction
+from typing import NoReturn
 
-__all__ = ["MAX_CHARS", "MAX_EXPONENT", "QUOTE_LIMIT", "InputError", "canonical",
-           "decimal_entry_ok", "parse_int", "parse_real", "quote"]
+__all__ = ["MAX_CHARS", "MAX_EXPONENT", "QUOTE_LIMIT", "InputError", "OneLineParser",
+           "canonical", "clip_arguments", "decimal_entry_ok", "one_line", "parse_int",
+           "parse_real", "quote"]
 
 QUOTE_LIMIT = 60
 """The most characters of an input that a message repeats."""
@@ -158,3 +164,40 @@ def decimal_entry_ok(text: object, max_exponent: int, max_chars: int = 80) -> bo
         return False
     m = _ENTRY.fullmatch(text)
     return bool(m) and (m.group(1) is None or abs(int(m.group(1))) <= max_exponent)
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+def one_line(message: str) -> str:
+    """``message`` with its line breaks escaped, so that it prints as one line."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are a single line on stderr and exit code 2, repeating
+    at most :data:`QUOTE_LIMIT` characters of any argument."""
+
+    _seen: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201
+        seen = list(sys.argv[1:] if args is None else args)
+        self._seen = [a for a in seen if isinstance(a, str)]
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {clip_arguments(message, self._seen)}", file=sys.stderr)
+        sys.exit(2)
+
+
+def clip_arguments(message: str, argv: list[str]) -> str:
+    """``message`` with every argument longer than the quote limit (and the value after an
+    ``=`` in one) cut to the limit, on one line."""
+    long = set()
+    for a in argv:
+        long.add(a)
+        if a.startswith("-") and "=" in a:
+            long.add(a.split("=", 1)[1])
+    for a in sorted((a for a in long if len(a) > QUOTE_LIMIT), key=len, reverse=True):
+        message = message.replace(repr(a), quote(a)).replace(a, quote(a)[1:-1])
+    return one_line(message)

@@ -248,6 +248,37 @@ def _short(s: Any, digits: int = 10) -> str:
     return mp_str(mpmath.mpf(s), digits)
 
 
+# ----------------------------------------------------------------------------- atlas
+
+#: the note's atlas grid (24 points): both update targets over (mu, nu) at T = 10
+ATLAS_GRID = (("laprop-update", "adam-update"), ("0", "0.45", "0.9"),
+              ("0.5", "0.9", "0.99", "0.999"), (10,))
+
+
+def atlas(out: Path) -> dict[str, str]:
+    """The atlas on :data:`ATLAS_GRID`, each point computed in this process (a row depends only
+    on its point, whatever runs it); writes ``atlas-adam-over-laprop.png`` and returns the
+    numbers the note quotes: how many points, the largest Adam/LaProp worst-case ratio and
+    where, and the largest gap of a row to its closed-form supremum."""
+    from .atlas.grid import make_grid
+    from .atlas.plot import adam_over_laprop_figure
+    from .atlas.point import DEFAULT_BUDGET, compute_point
+
+    targets, mus, nus, steps = ATLAS_GRID
+    rows = [compute_point(p) for p in make_grid(list(targets), list(mus), list(nus),
+                                                list(steps), seed=0, budget=DEFAULT_BUDGET)]
+    adam_over_laprop_figure(rows, out / "atlas-adam-over-laprop.png")
+    by = {(r["target"], r["mu"], r["nu"]): r for r in rows}
+    worst = max(((mpmath.mpf(by[("adam-update", m, n)]["best_value"])
+                  / mpmath.mpf(by[("laprop-update", m, n)]["best_value"]), m, n)
+                 for m in mus for n in nus), key=lambda x: x[0])
+    gap = max(abs(mpmath.mpf(r["exact_supremum"]) - mpmath.mpf(r["best_value"]))
+              / mpmath.mpf(r["exact_supremum"]) for r in rows)
+    return {"AtlasPoints": str(len(rows)), "AtlasWorstRatio": _short(str(worst[0]), 6),
+            "AtlasWorstMu": worst[1], "AtlasWorstNu": worst[2],
+            "AtlasMaxGap": mpmath.nstr(gap, 2, min_fixed=0, max_fixed=0)}
+
+
 # ----------------------------------------------------------------------------- experiments
 
 def experiments(records_dir: Path, out: Path) -> str:
@@ -311,6 +342,8 @@ def write_report(out: str | Path, *, records_dir: str | Path = "docs/figures",
     say("searcher ...")
     files["search.tex"], more = searches()
     nums.update(more)
+    say("atlas ...")
+    nums.update(atlas(out))
     say("experiments ...")
     files["experiments.tex"] = experiments(records_dir, out)
     files["numbers.tex"] = "\n".join(_macro(k, v) for k, v in sorted(nums.items())) + "\n"

@@ -262,14 +262,14 @@ def test_substitute_needs_the_ranges_and_constraints_shown():
     a, c = sp.symbols("a c", real=True)
     lemma = fact(a**2 / c, "<=", 1, Domain({a: Range(), c: Range(0, 1, lo_open=True)},
                                              (sp.Le(sp.Abs(a), c),)), "lemma")
-    dom = Domain({x: Range(0, 1, lo_open=True), y: Range()}, (sp.Le(sp.Abs(y), x),))
+    dom = Domain({x: Range(0, lo_open=True), y: Range()}, (sp.Le(sp.Abs(y), x),))
     pos = fact(0, "<", x, dom, "pos")
-    le1 = fact(x, "<=", 1, dom, "le1")
+    le1 = fact(x, "<=", 1, dom, "le1")  # a premise (made by hand for the rule's test)
     th = K.substitute(lemma, {a: y, c: x}, dom, side=[pos, le1])
     assert th.statement.lhs == y**2 / x
     with pytest.raises(K.KernelError):  # c <= 1 not shown
         K.substitute(lemma, {a: y, c: x}, dom, side=[pos])
-    bare = Domain({x: Range(0, 1, lo_open=True), y: Range()}, ())
+    bare = Domain({x: Range(0, lo_open=True), y: Range()}, ())
     with pytest.raises(K.KernelError):  # |a| <= c not shown after the substitution
         K.substitute(lemma, {a: y, c: x}, bare,
                      side=[fact(0, "<", x, bare, "p2"), fact(x, "<=", 1, bare, "l2")])
@@ -306,3 +306,27 @@ def test_lets_and_assumptions_enter_the_obligations():
     assert sp.Eq(w, g_**2) in step[0].domain.constraints
     assert sp.Le(g_, 1) in step[0].domain.constraints and sp.Le(g_, 1) in base[0].domain.constraints
     assert "runs with" in str(K.RunFact(sysm, ((0, "<=", n_),)))
+
+
+def test_monotone_is_the_mean_value_theorem_and_nothing_more():
+    w, r = sp.symbols("w r", real=True)
+    dom = Domain({r: Range(2), w: Range(0, 1)})
+    h = sp.log(r - 1 + w) - sp.log(r - 1) - w / r
+    deriv = fact(0, "<=", 1 / (r - 1 + w) - 1 / r, dom, "d")
+    base = fact(0, "<=", 0, Domain({r: Range(2)}), "b")
+    th = K.monotone(h, w, deriv, base)
+    assert th.statement.rhs == h
+    at1 = K.instantiate(th, {w: 1})
+    assert at1.statement.rhs == sp.log(r) - sp.log(r - 1) - 1 / r
+    with pytest.raises(K.KernelError):  # the derivative fact is not dh/dw
+        K.monotone(h + w, w, deriv, base)
+    with pytest.raises(K.KernelError):  # not elementary: |.| has a kink
+        K.monotone(sp.Abs(w - sp.Rational(1, 2)), w, fact(0, "<=", sp.sign(w - sp.Rational(
+            1, 2)), dom, "d2"), base)
+    with pytest.raises(K.KernelError):  # the base fact is not h(0) (h - 1 is -1 at 0)
+        K.monotone(h - 1, w, deriv, base)
+    # a symbol whose range lies inside the substituted symbol's range: no side fact needed
+    t_dom = Domain({t: Range(2, sp.oo, integer=True)})
+    assert K.substitute(at1, {r: t}, t_dom).statement.rhs == sp.log(t) - sp.log(t - 1) - 1 / t
+    with pytest.raises(K.KernelError):  # t >= 1 is not inside r >= 2
+        K.substitute(at1, {r: t}, Domain({t: Range(1, sp.oo, integer=True)}))

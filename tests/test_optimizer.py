@@ -607,3 +607,25 @@ def test_differentiable_zero_denominator_keeps_other_gradients_finite():
     opt.step()
     dtheta, dlr = torch.autograd.grad(p.sum(), (theta, lr))
     assert torch.equal(dtheta, torch.ones(3, dtype=torch.float64)) and dlr.item() == 0.0
+
+
+def test_the_step_signature_is_written_once_and_checked():
+    """laprop.functional.laprop's written-out keywords match StepOptions (laprop/_signature.py);
+    a function whose keywords drift is refused, and every keyword has its shared doc."""
+    import inspect
+
+    from laprop import _signature as S
+    from laprop.functional import laprop as functional_laprop
+
+    S.check_signature(functional_laprop)
+
+    def drifted(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, *rest,
+                **kw):
+        return None
+
+    params = list(inspect.signature(functional_laprop).parameters.values())
+    bad = [p.replace(default=0.5) if p.name == "lr" else p for p in params]
+    drifted.__signature__ = inspect.Signature(bad)
+    with pytest.raises(TypeError, match="lr"):
+        S.check_signature(drifted)
+    assert set(S.STEP_KEYWORDS) <= set(S.ARG_DOCS)

@@ -189,7 +189,7 @@ def test_claim_is_proved_for_every_T_and_d(claim, results):
     assert v.rule == "sum over coordinates"
     assert "theorem1/pot.step.3" in v.steps_used and "theorem1/pot.lemma.prop1.square" in \
         v.steps_used
-    assert "NOT derived: the sparse form" in v.scope
+    assert "both forms" in v.scope and "log(t) + 1" in v.statement
     # a small fact left undecided blocks the claim (never a false "proved")
     gone = [dataclasses.replace(r, verdict=Verdict("unverified", None))
             if r.step.id == "pot.lemma.u.inv.U" else r for r in res]
@@ -213,8 +213,9 @@ def test_derived_bound_holds_on_exact_runs():
     """Independent of the kernel: exact runs of TheoryLaProp (mpmath, 50 digits) on linear
     losses g_t θ with |g_t| = G constant (so s_t = G and s_t/λ_t = G √t/λ is nondecreasing),
     D the largest |θ_t − θ*| of the run: the per-coordinate sum R_T = Σ_t g_t (θ_t − θ*)
-    stays below the derived bound D² √T s_T/(2λ(1 − μ)) + μD²G/(2λ(1 − μ)(1 − ζ)²)
-    + 2λG√T/((1 − μ)(1 − ν)) at every T."""
+    stays below both derived bounds at every T: the worst case D² √T s_T/(2λ(1 − μ))
+    + μD²G/(2λ(1 − μ)(1 − ζ)²) + 2λG√T/((1 − μ)(1 − ν)), and the sparse form with third term
+    λ √(1 + ln T) ‖g_{1:T}‖/((1 − μ)(1 − ν)^{3/2})."""
     import random
 
     import mpmath
@@ -240,3 +241,8 @@ def test_derived_bound_holds_on_exact_runs():
                      + mu_ * Dv**2 * Gv / (2 * lam_ * (1 - mu_) * (1 - zeta_) ** 2)
                      + 2 * lam_ * Gv * mpmath.sqrt(T) / ((1 - mu_) * (1 - nu_)))
             assert reg <= bound, (lam_, mu_, zeta_, nu_, T, reg, bound)
+            sparse = (Dv**2 * mpmath.sqrt(T) * Gv / (2 * lam_ * (1 - mu_))
+                      + mu_ * Dv**2 * Gv / (2 * lam_ * (1 - mu_) * (1 - zeta_) ** 2)
+                      + lam_ * mpmath.sqrt(1 + mpmath.log(T)) * mpmath.sqrt(T * Gv**2)
+                      / ((1 - mu_) * (1 - nu_) * mpmath.sqrt(1 - nu_)))
+            assert reg <= sparse, (lam_, mu_, zeta_, nu_, T, reg, sparse)

@@ -19,7 +19,6 @@ from hypothesis import assume, example, given, note
 from hypothesis import strategies as st
 
 from laprop_theory import recurrences as R
-from laprop_theory import strategies as S
 from laprop_theory.bounds.suprema import adam_supremum, centered_update_bound, laprop_supremum
 from laprop_theory.bridge import (
     Config,
@@ -29,6 +28,7 @@ from laprop_theory.bridge import (
     torch_adam_trajectory,
     torch_trajectory,
 )
+from laprop_theory.testing import strategies as S
 
 PATHS = ["single", "foreach", "fused"]
 

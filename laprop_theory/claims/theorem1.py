@@ -33,7 +33,8 @@ Kernel (:func:`derivation`, scope :data:`SCOPE`, built in :mod:`.theorem1_kernel
 over runs of one coordinate of ``TheoryLaProp`` carrying the regret potential of Eqs. (19)-(24)
 gives the worst-case bound of Theorem 1 for one coordinate and every T; summed over the d
 coordinates, it is the worst-case form of Eq. (9) for every T and d (convexity, Eq. 16, is the
-theorem's hypothesis). The sparse (Cauchy-Schwarz) form is not derived.
+theorem's hypothesis); the sparse form of Eq. (9) follows from the same induction, which also
+carries Eq. (25)'s Cauchy-Schwarz step and Σ_(k≤T) 1/k ≤ 1 + ln T.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ from typing import Any
 
 import sympy as sp
 
-from .. import recurrences as R
 from ..proof.core import Claim, Domain, Range, Step
+from . import theorem1_kernel
 from ._sym import (
     NONNEG,
     POS,
@@ -58,6 +59,8 @@ from ._sym import (
     sym_step,
     symbolic,
 )
+from .theorem1_kernel import SymTheoryLaProp as _SymTheoryLaProp
+from .theorem1_kernel import theory
 
 CM_CONVENTIONS: tuple[str, ...] = ("product", "power", "one")
 LR_CONVENTIONS: tuple[str, ...] = ("outside", "inside")
@@ -96,23 +99,6 @@ PM1 = Range(-1, 1)
 UNIT_CLOSED = Range(0, 1)
 UNIT_LO_OPEN_CLOSED = Range(0, 1, lo_open=True)  # (0, 1]
 TREAL_GE1 = Range(1)
-
-
-class _SymTheoryLaProp(R.TheoryLaProp):
-    """:class:`TheoryLaProp` whose λ_t = λ/√t is a sympy expression in the sympy backend
-    (the recurrence's ``lr_t`` calls ``np.sqrt``, which sympy symbols do not support). The
-    step itself is the recurrence's, unchanged."""
-
-    def lr_t(self, t_, bk=None):  # type: ignore[override]
-        if bk is not None and bk.name == "sympy":
-            return sp.sympify(self.lr) / sp.sqrt(t_)
-        return super().lr_t(t_) if bk is None else super().lr_t(t_, bk)
-
-
-def theory(cm: str = "product", lr_inside: bool = False) -> R.TheoryLaProp:
-    """The Theorem 1 variant with symbolic λ, μ, ζ, ν (ε = 0)."""
-    alg = _SymTheoryLaProp(lr=1, mu=0.5, zeta=0.5, nu=0.5, cm=cm, lr_inside=lr_inside)
-    return symbolic(alg, lr=lam, mu=mu, zeta=zeta, nu=nu)
 
 
 def _d(ranges: dict, *constraints) -> Domain:
@@ -528,22 +514,21 @@ def _worst_and_cs_steps() -> list[Step]:
 
 # ----------------------------------------------------------------------------- every T (kernel)
 
-SCOPE = ("the worst-case bound of Theorem 1 (Eq. 9, second form): for every integer T >= 1 "
-         "and d >= 1, sum_i R_(T,i) <= D^2 sqrt(T)/(2 lambda (1 - mu)) sum_i s_(T,i) + "
-         "mu d D^2 G_inf/(2 lambda (1 - mu)(1 - zeta)^2) + 2 lambda d G_inf sqrt(T)/((1 - mu)"
-         "(1 - nu)) for every run of recurrences.TheoryLaProp (lambda_t outside the momentum, "
-         "c_m = 1 - prod_(k<=t) mu_k), mu, nu in [0, 1), zeta in (0, 1), lambda, D, G_inf > 0, "
-         "nonzero gradients |g_(t,i)| <= G_inf, under the run assumptions |theta_(t,i) - "
-         "theta*_i| <= D and s_(t,i)/lambda_t nondecreasing; R_(T,i) = sum_t g_(t,i)(theta_(t,i)"
-         " - theta*_i) bounds the regret by convexity (Eq. 16). NOT derived: the sparse form "
-         "(Eq. 9, first form: Cauchy-Schwarz, Eq. 25), and the conventions cm = power "
-         "(refuted at Eq. 20) and lr = inside (refuted at Eq. 17)")
+SCOPE = ("Theorem 1's regret bound (Eq. 9), both forms, for every integer T >= 1 and d >= 1: "
+         "sum_i R_(T,i) <= D^2 sqrt(T)/(2 lambda (1 - mu)) sum_i s_(T,i) + mu d D^2 G_inf/"
+         "(2 lambda (1 - mu)(1 - zeta)^2) + lambda sqrt(1 + ln T)/((1 - mu)(1 - nu)^(3/2)) "
+         "sum_i ||g_(1:T,i)||_2 (the sparse form; the worst case, third term 2 lambda d G_inf "
+         "sqrt(T)/((1 - mu)(1 - nu)), is derived too) for every run of "
+         "recurrences.TheoryLaProp (lambda_t outside the momentum, c_m = 1 - prod_(k<=t) mu_k), "
+         "mu, nu in [0, 1), zeta in (0, 1), lambda, D, G_inf > 0, nonzero gradients "
+         "|g_(t,i)| <= G_inf, under the run assumptions |theta_(t,i) - theta*_i| <= D and "
+         "s_(t,i)/lambda_t nondecreasing; R_(T,i) = sum_t g_(t,i)(theta_(t,i) - theta*_i) bounds "
+         "the regret by convexity (Eq. 16). Not covered: the conventions cm = power (refuted at "
+         "Eq. 20) and lr = inside (refuted at Eq. 17)")
 
 
 def derivation(thm: Any) -> Any:
-    """Theorem 1's worst case for every T and d: see :mod:`.theorem1_kernel`."""
-    from . import theorem1_kernel
-
+    """Theorem 1 (Eq. 9, both forms) for every T and d: see :mod:`.theorem1_kernel`."""
     return theorem1_kernel.derivation(thm)
 
 
@@ -604,8 +589,6 @@ def claims() -> list[Claim]:
                 "(a, b) -> (-a, -b) changes neither side), "
                 "s_1 = |g_1| = ||g_(1:1)||; the general T is the proof below and the "
                 "empirical check in laprop_theory.regret")
-    from . import theorem1_kernel
-
     steps = _update_steps() + _prop1_steps() + _sum_steps() + _worst_and_cs_steps() \
         + theorem1_kernel.steps()
     return [Claim("theorem1", "Theorem 1: O(sqrt(T)) regret of LaProp on convex problems",

@@ -16,16 +16,20 @@ gives, for every run and every t (the relations of :data:`INVARIANT`):
 * U_t = μ ζ^{t−1}, Y_t ≥ 0, n_t ≤ G²(1 − ν^t) (so s_t ≤ G_∞);
 * Q_t ≤ G(2√t − 1) (Σ_{k≤t} 1/√k ≤ 2√t − 1, Eq. 24's text);
 * Z_t ≤ μ G (1 − (t+1) ζ^t + t ζ^{t+1})/(λ(1 − ζ)²) (= (μG/λ) Σ_{k≤t} k ζ^{k−1}, Eq. 24's note);
+* Eq. (25): Q_t, N_t, H_t ≥ 0, Q_t² ≤ N_t H_t (Cauchy-Schwarz, one term at a time),
+  N_t (1 − ν) + ν n_t/(1 − ν) ≤ Γ_t and H_t ≤ 1 + ln t (the mean value theorem on
+  log(t − 1 + w), w ∈ [0, 1]), with N = Σ s_k², H = Σ 1/k, Γ = Σ g_k² = ‖g_{1:t}‖²;
 * the regret potential (Eqs. 19-23 summed by parts, with Eq. 22's valid member)::
 
       R_t + c_{m,t} Y_t x²/(2(1 − U_t)) ≤ D² c_{m,t} Y_t/(2(1 − μ)) + D² Z_t/(2(1 − μ))
                                            + λ Q_t/((1 − μ)(1 − ν)).
 
-Its consequence is Eq. (24)'s worst case for one coordinate,
+Its consequences for one coordinate are Eq. (24)'s worst case,
 R_T ≤ D² √T s_T/(2λ(1 − μ)) + μ D² G/(2λ(1 − μ)(1 − ζ)²) + 2λ G √T/((1 − μ)(1 − ν)),
-and :func:`~laprop_theory.proof.kernel.coordinates` sums it over the d coordinates; with
-convexity (Eq. 16: R(T) ≤ Σ_i R_{T,i}) that is the worst-case form of Theorem 1 for every T
-and d. The step of the potential is not decided in one piece: :func:`potential_step` builds
+and the sparse form, whose third term is λ √(1 + ln T) ‖g_{1:T}‖/((1 − μ)(1 − ν)^{3/2});
+:func:`~laprop_theory.proof.kernel.coordinates` sums them over the d coordinates; with
+convexity (Eq. 16: R(T) ≤ Σ_i R_{T,i}) that is Theorem 1 (Eq. 9, both forms) for every T and
+d. The step of the potential is not decided in one piece: :func:`potential_step` builds
 it with the kernel's ``combine`` from small facts (the AM-GM inequality of Eq. 19, Prop. 1
 at t and t − 1 (Eq. 20), Eq. 22's monotonicity, the D² replacements), each decided by the
 methods.
@@ -37,8 +41,9 @@ from typing import Any
 
 import sympy as sp
 
+from .. import recurrences as R
 from ..proof.core import Domain, Range, Step
-from ._sym import POS, REAL, UNIT, UNIT_OPEN, sym_step
+from ._sym import NONNEG, POS, REAL, UNIT, UNIT_OPEN, sym_step, symbolic
 
 # parameters, input, step
 mu, nu, zeta = sp.symbols("mu nu zeta", real=True)
@@ -50,7 +55,9 @@ x1 = sp.Symbol("x_1", real=True)  # θ_1 − θ*
 # state (after step t): m_t, n_t, P_t, U = μ_t, x = θ_{t+1} − θ*, R, Y, Z, Q (module docstring)
 m_, n_, Pk = sp.symbols("m n P_k", real=True)
 Us, xs, Rs, Ys, Zs, Qs = sp.symbols("U_s x_s R_s Y_s Z_s Q_s", real=True)
-STATE = (m_, n_, Pk, Us, xs, Rs, Ys, Zs, Qs)
+# the sparse form (Eq. 25): N = Σ_{k≤t} s_k², H = Σ_{k≤t} 1/k, Γ = Σ_{k≤t} g_k² = ‖g_{1:t}‖²
+Ns, Hs, Gs = sp.symbols("N_s H_s Gamma_s", real=True)
+STATE = (m_, n_, Pk, Us, xs, Rs, Ys, Zs, Qs, Ns, Hs, Gs)
 # the per-step quantities (lets)
 u_, L_, s_ = sp.symbols("u L s", real=True)
 
@@ -62,9 +69,24 @@ def c_m(P: Any) -> Any:
     return 1 - P
 
 
-def _theory() -> Any:
-    from .theorem1 import theory
+class SymTheoryLaProp(R.TheoryLaProp):
+    """:class:`TheoryLaProp` whose λ_t = λ/√t is a sympy expression in the sympy backend
+    (the recurrence's ``lr_t`` calls ``np.sqrt``, which sympy symbols do not support). The
+    step itself is the recurrence's, unchanged."""
 
+    def lr_t(self, t_, bk=None):  # type: ignore[override]
+        if bk is not None and bk.name == "sympy":
+            return sp.sympify(self.lr) / sp.sqrt(t_)
+        return super().lr_t(t_) if bk is None else super().lr_t(t_, bk)
+
+
+def theory(cm: str = "product", lr_inside: bool = False) -> R.TheoryLaProp:
+    """The Theorem 1 variant with symbolic λ, μ, ζ, ν (ε = 0)."""
+    alg = SymTheoryLaProp(lr=1, mu=0.5, zeta=0.5, nu=0.5, cm=cm, lr_inside=lr_inside)
+    return symbolic(alg, lr=lam, mu=mu, zeta=zeta, nu=nu)
+
+
+def _theory() -> Any:
     return theory("product")
 
 
@@ -92,11 +114,13 @@ def update() -> dict[sp.Symbol, Any]:
     if (m_new.free_symbols | d_new.free_symbols) & {t, zeta, n_}:
         raise AssertionError("theorem1_kernel: the update did not map onto u, L, s")
     return {m_: m_new, n_: st["n"], Pk: name(st["muprod"]), Us: u_, xs: xs + d_new,
-            Rs: Rs + g * xs, Ys: s_ / L_, Zs: Zs + u_ * s_ / L_, Qs: Qs + L_ * s_ / lam}
+            Rs: Rs + g * xs, Ys: s_ / L_, Zs: Zs + u_ * s_ / L_, Qs: Qs + L_ * s_ / lam,
+            Ns: Ns + s_**2, Hs: Hs + 1 / t, Gs: Gs + g**2}
 
 
 INIT = {m_: sp.Integer(0), n_: sp.Integer(0), Pk: sp.Integer(1), Us: mu, xs: x1,
-        Rs: sp.Integer(0), Ys: sp.Integer(0), Zs: sp.Integer(0), Qs: sp.Integer(0)}
+        Rs: sp.Integer(0), Ys: sp.Integer(0), Zs: sp.Integer(0), Qs: sp.Integer(0),
+        Ns: sp.Integer(0), Hs: sp.Integer(0), Gs: sp.Integer(0)}
 
 
 def potential(P: Any = Pk, U: Any = Us, x: Any = xs, R: Any = Rs, Y: Any = Ys) -> Any:
@@ -119,14 +143,23 @@ INVARIANT: tuple[tuple[Any, str, Any], ...] = (
     (n_, "<=", G**2 * (1 - nu**t)),
     (Qs, "<=", G * (2 * sp.sqrt(t) - 1)),
     (Zs, "<=", mu * G * W_T / lam),
+    (0, "<=", Qs), (0, "<=", Ns), (0, "<=", Hs),
+    (Qs**2, "<=", Ns * Hs),                                   # Cauchy-Schwarz (25)
+    (Ns * (1 - nu) + nu * n_ / (1 - nu), "<=", Gs),           # (25) lines 3-5
+    (Hs, "<=", 1 + sp.log(t)),                                # (25) line 2
     (potential(), "<=", potential_bound()),
 )
 POTENTIAL = len(INVARIANT) - 1
+I_Q, I_N, I_H, I_CS, I_NG, I_LOG = range(9, 15)
 
-#: the consequence: Eq. (24)'s worst case for one coordinate (Y = s_T √T/λ)
+#: the consequences for one coordinate (Y = s_T √T/λ, Γ = ‖g_{1:T}‖²): Eq. (24)'s worst case
+#: and Eq. (9)'s sparse form
+_FIRST_TWO = D**2 * Ys / (2 * (1 - mu)) + mu * D**2 * G / (2 * lam * (1 - mu) * (1 - zeta)**2)
 GOAL: tuple[Any, str, Any] = (
-    Rs, "<=", D**2 * Ys / (2 * (1 - mu)) + mu * D**2 * G / (2 * lam * (1 - mu) * (1 - zeta)**2)
-    + 2 * lam * G * sp.sqrt(t) / ((1 - mu) * (1 - nu)))
+    Rs, "<=", _FIRST_TWO + 2 * lam * G * sp.sqrt(t) / ((1 - mu) * (1 - nu)))
+GOAL_SPARSE: tuple[Any, str, Any] = (
+    Rs, "<=", _FIRST_TWO + lam * sp.sqrt(1 + sp.log(t)) * sp.sqrt(Gs)
+    / ((1 - mu) * (1 - nu) * sp.sqrt(1 - nu)))
 
 
 def system() -> Any:
@@ -167,11 +200,16 @@ def _obligations() -> tuple[list[Any], list[Any]]:
 
 
 #: obligations no method decides over their focused domain: built by the kernel's rules
-BUILT_STEP = (5, 7, 8, POTENTIAL)
+BUILT_STEP = (5, 7, 8, 9, 11, 12, 14, POTENTIAL)
 BUILT_BASE = (POTENTIAL,)
 
 _rt = sp.sqrt(t)
 _y, _c = sp.symbols("y_m c_m", real=True)  # an update m_t and its c_m (prop1.square)
+# the abstract facts of Eq. (25): Cauchy-Schwarz one term at a time, and the bound on Q
+_q, _n, _h, _a, _b, _gam, _hb = sp.symbols("q_a n_a h_a a_a b_a Gamma_a h_b", real=True)
+_w = sp.Symbol("w", real=True)  # log(r - 1 + w) on w in [0, 1]
+_r = sp.Symbol("r", real=True)  # a real t >= 2
+_T2 = Range(2, sp.oo, integer=True)
 
 
 def _lemma_specs(sd: Domain, bd: Domain) -> list[tuple[str, Any, str, Any, Domain, tuple]]:
@@ -208,6 +246,14 @@ def _lemma_specs(sd: Domain, bd: Domain) -> list[tuple[str, Any, str, Any, Domai
                 (sp.Le(sp.Abs(_y), _c / sp.sqrt(1 - nu)),)), ()),
         ("u.factor", (1 + u_) / (1 - nu), "<=", 2 * (1 - u_) / ((1 - mu) * (1 - nu)), sd, ()),
         ("sqrt.step", 1 / _rt, "<=", 2 * (_rt - sp.sqrt(t - 1)), sd, ()),
+        # Cauchy-Schwarz, one term at a time: (q + ab)^2 <= (n + a^2)(h + b^2) from q^2 <= nh
+        ("cs.term", 2 * _q * _a * _b, "<=", _n * _b**2 + _h * _a**2,
+         Domain({_q: NONNEG, _n: NONNEG, _h: NONNEG, _a: NONNEG, _b: NONNEG},
+                (sp.Le(_q**2, _n * _h),)), ()),
+        # sum_(k<=t) 1/k <= 1 + ln t: log(t-1+w) - log(t-1) - w/t has derivative >= 0 on [0, 1]
+        ("log.derivative", 0, "<=", 1 / (_r - 1 + _w) - 1 / _r,
+         Domain({_r: Range(2), _w: Range(0, 1)}, ()), ()),
+        ("log.base", 0, "<=", 0, Domain({_r: Range(2)}, ()), ()),
         # base (t = 1): u = mu, L = lambda, s = |g_1|
         ("base.s.nonneg", 0, "<=", s_, bd, ()),
         ("base.L.inv.pos", 0, "<", 1 / L_, bd, ()),
@@ -244,7 +290,7 @@ def steps() -> list[Step]:
                         "weakens it to the obligation's domain"))
     for name, lhs, rel, rhs, dom in _goal_specs():
         out.append(Step(f"{PREFIX}.goal.{name}", lhs, rel, rhs, dom, "(24)",
-                        "a small fact of the consequence (worst case)",
+                        "a small fact of the consequences (Eq. 9, both forms)",
                         "over the state under the invariant"))
     return out
 
@@ -267,8 +313,17 @@ def _goal_specs() -> list[tuple[str, Any, str, Any, Domain]]:
         ("zeta.tail", 0, "<=", zeta**t * (t + 1 - t * zeta)),
         ("zeta.inv.pos", 0, "<", 1 / (1 - zeta) ** 2),
         ("munu.inv.pos", 0, "<", 1 / ((1 - mu) * (1 - nu))),
+        ("N.Gamma", Ns * (1 - nu), "<=", Gs),
     ]
-    return [(n, a, r, b, focus(a, b, cd, (Us,) if "U" in n else ())) for n, a, r, b in specs]
+    out = [(n, a, r, b, focus(a, b, cd, (Us,) if "U" in n else (n_,) if "Gamma" in n else ()))
+           for n, a, r, b in specs]
+    # Eq. (25)'s end: Q <= sqrt(h) sqrt(Gamma)/sqrt(1 - nu) from Q^2 <= N H, N (1 - nu) <= Gamma
+    # and H <= h (h = 1 + ln T is put in by the kernel's substitute)
+    out.append(("Q.bound", _q, "<=", sp.sqrt(_hb) * sp.sqrt(_gam) / sp.sqrt(1 - nu),
+                Domain({_q: NONNEG, _n: NONNEG, _h: NONNEG, _gam: REAL, _hb: REAL, nu: UNIT},
+                       (sp.Le(_q**2, _n * _h), sp.Le(_n * (1 - nu), _gam),
+                        sp.Le(_h, _hb)))))
+    return out
 
 
 def derivation(thm: Any) -> Any:
@@ -309,6 +364,23 @@ def derivation(thm: Any) -> Any:
         [hyp(sd, INVARIANT[8]),
          K.product(*common, lem("s.le.G", sd), lem("rt.pos", sd)),
          K.product(*common, lem("G.pos", sd), lem("rt.le.t", sd))], defs=[l_def, u_def])
+    # Eq. (25): Q, N, H >= 0; Q^2 <= N H (Cauchy-Schwarz, one term at a time); H <= 1 + ln t
+    built[9] = K.combine(0, "<=", step[9].rhs, sd, [
+        hyp(sd, INVARIANT[I_Q]), K.product(lem("s.nonneg", sd), lem("rt.inv.nonneg", sd))],
+        defs=[l_def])
+    built[11] = K.combine(0, "<=", step[11].rhs, sd, [
+        hyp(sd, INVARIANT[I_H]), K.product(lem("rt.inv.nonneg", sd), lem("rt.inv.nonneg", sd))])
+    cs_term = K.substitute(thm(f"{PREFIX}.lemma.cs.term"),
+                           {_q: Qs, _n: Ns, _h: Hs, _a: s_, _b: 1 / _rt}, sd,
+                           side=[lem("s.nonneg", sd), lem("rt.inv.nonneg", sd)])
+    built[12] = K.combine(step[12].lhs, "<=", step[12].rhs, sd,
+                          [hyp(sd, INVARIANT[I_CS]), cs_term], defs=[l_def])
+    log_fact = K.substitute(K.instantiate(K.monotone(
+        sp.log(_r - 1 + _w) - sp.log(_r - 1) - _w / _r, _w,
+        thm(f"{PREFIX}.lemma.log.derivative"), thm(f"{PREFIX}.lemma.log.base")), {_w: 1}),
+        {_r: t}, sd)
+    built[14] = K.combine(step[14].lhs, "<=", step[14].rhs, sd,
+                          [hyp(sd, INVARIANT[I_LOG]), log_fact])
     # the potential (Eqs. 19-23): the hypothesis at t - 1 and seven nonnegative pieces
     la = K.combine((1 - Pk) * Ys, "<=", (1 - Pk * u_ + u_) * s_ / L_, sd, [
         K.product(lem("P.le.1", sd), K.hypothesis(sd, sp.Le(Ys, s_ / L_))),
@@ -355,15 +427,22 @@ def derivation(thm: Any) -> Any:
         return K.weaken(thm(f"{PREFIX}.goal.{name}"), cd)
 
     inv = [hyp(cd, rel, at_prev=False) for rel in INVARIANT]
-    implication = K.combine(*GOAL, cd, [
+    first_two = [
         inv[POTENTIAL],
         K.product(gl("P.le.1"), inv[5], gl("x2.nonneg"), gl("U.inv.pos")),
         K.product(inv[1], inv[5], gl("D2.nonneg"), gl("mu.inv.pos")),
         K.product(inv[8], gl("D2.nonneg"), gl("mu.inv.pos")),
         K.product(gl("mu.nonneg"), gl("G.pos"), gl("D2.nonneg"), gl("lam.inv.pos"),
-                  gl("mu.inv.pos"), gl("zeta.tail"), gl("zeta.inv.pos")),
-        K.product(inv[7], gl("lam.pos"), gl("munu.inv.pos")),
+                  gl("mu.inv.pos"), gl("zeta.tail"), gl("zeta.inv.pos"))]
+    worst = K.combine(*GOAL, cd, [
+        *first_two, K.product(inv[7], gl("lam.pos"), gl("munu.inv.pos")),
         K.product(gl("lam.pos"), gl("G.pos"), gl("munu.inv.pos"))],
         weights=[1, half, half, half, half, 1, 1])
-    one = K.consequence(run, implication, GOAL)
-    return K.coordinates(one)
+    K.coordinates(K.consequence(run, worst, GOAL))  # the worst case, for every T and d
+    q_bound = K.substitute(thm(f"{PREFIX}.goal.Q.bound"),
+                           {_q: Qs, _n: Ns, _h: Hs, _gam: Gs, _hb: 1 + sp.log(t)}, cd,
+                           side=[gl("N.Gamma")])
+    sparse = K.combine(*GOAL_SPARSE, cd, [
+        *first_two, K.product(q_bound, gl("lam.pos"), gl("munu.inv.pos"))],
+        weights=[1, half, half, half, half, 1])
+    return K.coordinates(K.consequence(run, sparse, GOAL_SPARSE))

@@ -1,7 +1,8 @@
 """Shared pieces of the command line: one validation layer for every command.
 
 * :class:`OneLineParser` -- argparse errors as one line on stderr, exit code 2, quoting at most
-  60 characters of any argument;
+  60 characters of any argument (defined in :mod:`laprop_theory.inputs`, which the library may
+  import too, and re-exported here);
 * argument types (:func:`real`, :func:`unit_interval`, :func:`bounded_int`, :func:`seed`,
   :func:`path_text`): ASCII decimals and fractions only, finite, within each option's domain,
   integers within documented upper limits (:mod:`laprop_theory.inputs` decides the syntax);
@@ -35,13 +36,22 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..inputs import QUOTE_LIMIT, InputError, canonical, parse_int, parse_real, quote
+from ..inputs import (
+    InputError,
+    OneLineParser,
+    canonical,
+    clip_arguments,
+    one_line,
+    parse_int,
+    parse_real,
+    quote,
+)
 
 __all__ = ["EXIT_INTERRUPTED", "MAX_DIGITS", "MAX_SEED", "CLIError", "Interrupted",
            "Interrupts", "OneLineParser", "atomic_write_text", "bounded_int", "build_dir",
-           "check_output_dir", "check_output_file", "emit_json", "path_text", "positive_int",
-           "positive_number",
-           "quote", "real", "seed", "show_progress", "swap_dir", "unit_interval"]
+           "check_output_dir", "check_output_file", "clip_arguments", "emit_json", "one_line",
+           "path_text", "positive_int", "positive_number", "quote", "real", "seed",
+           "show_progress", "swap_dir", "unit_interval"]
 
 EXIT_INTERRUPTED = 130
 MAX_DIGITS = 1000
@@ -52,40 +62,6 @@ MAX_SEED = 2**32 - 1
 
 class CLIError(Exception):
     """A bad argument or input discovered after parsing: printed on one line, exit code 2."""
-
-
-def one_line(message: str) -> str:
-    """``message`` with its line breaks escaped, so that it prints as one line."""
-    return message.replace("\r", "\\r").replace("\n", "\\n")
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are a single line on stderr and exit code 2, repeating
-    at most :data:`~laprop_theory.inputs.QUOTE_LIMIT` characters of any argument."""
-
-    _seen: list[str] = []
-
-    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201
-        seen = list(sys.argv[1:] if args is None else args)
-        self._seen = [a for a in seen if isinstance(a, str)]
-        return super().parse_known_args(args, namespace)
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {clip_arguments(message, self._seen)}", file=sys.stderr)
-        sys.exit(2)
-
-
-def clip_arguments(message: str, argv: list[str]) -> str:
-    """``message`` with every argument longer than the quote limit (and the value after an
-    ``=`` in one) cut to the limit, on one line."""
-    long = set()
-    for a in argv:
-        long.add(a)
-        if a.startswith("-") and "=" in a:
-            long.add(a.split("=", 1)[1])
-    for a in sorted((a for a in long if len(a) > QUOTE_LIMIT), key=len, reverse=True):
-        message = message.replace(repr(a), quote(a)).replace(a, quote(a)[1:-1])
-    return one_line(message)
 
 
 # ----------------------------------------------------------------------------- argument types

@@ -42,6 +42,9 @@ Rules:
   its symbols, over a domain D where every value lies in its symbol's range and every
   constraint of D₀ holds after the substitution (each shown by a fact over D or a
   constraint of D);
+* :func:`monotone` -- the mean value theorem: h(a) ≥ 0 and h'(x) ≥ 0 on [a, b] (h an
+  elementary function: sums, products, powers, log, exp; h' computed by sympy's diff and
+  compared exactly) give h(x) ≥ 0 on [a, b];
 * :func:`coordinates` -- a run fact of one coordinate of a coordinate-wise system holds for
   each coordinate of a d-dimensional run, and so does its sum over the coordinates.
 
@@ -617,6 +620,9 @@ def substitute(th: Theorem, values: dict[sp.Symbol, Any], domain: Domain,
         if s not in f.domain.ranges:
             raise KernelError(f"substitute: {s} is not a symbol of the fact")
         r = f.domain.ranges[s].normalized()
+        if isinstance(v, sp.Symbol) and v in dom.ranges and _range_within(
+                _tightened(dom, v), r):
+            continue  # a symbol whose own range lies inside s's range
         if r.integer and v.is_integer is not True:
             raise KernelError(f"substitute: {s} is an integer symbol, {v} is not integer")
         if r.lo != -sp.oo and not shown(r.lo, "<" if r.lo_open else "<=", v):
@@ -636,6 +642,41 @@ def substitute(th: Theorem, values: dict[sp.Symbol, Any], domain: Domain,
             raise KernelError(f"substitute: the constraint {c2} is not shown")
     return _thm(Fact(sp.sympify(f.lhs).xreplace(vals), f.rel,
                      sp.sympify(f.rhs).xreplace(vals), dom), "substitute", (th, *side))
+
+
+_ELEMENTARY = (sp.Add, sp.Mul, sp.Pow, sp.log, sp.exp, sp.Symbol, sp.Number,
+               sp.NumberSymbol)
+
+
+def monotone(h: Any, x: sp.Symbol, derivative: Theorem, base: Theorem) -> Theorem:
+    """0 ≤ h over the derivative fact's domain D, where x ∈ [a, b] (a finite and closed) in D,
+    from ``derivative``: 0 ≤ E over D with E − dh/dx ≡ 0, and ``base``: 0 ≤ h(a) over a
+    domain containing D without x. h must be elementary (:data:`_ELEMENTARY` nodes only): then
+    h' defined on [a, b] (a proved fact is defined on its domain) makes h differentiable, and
+    h(x) = h(a) + h'(ξ)(x − a) ≥ 0."""
+    h = sp.sympify(h)
+    for node in sp.preorder_traversal(h):
+        if not isinstance(node, _ELEMENTARY):
+            raise KernelError(f"monotone: {type(node).__name__} is not an elementary function")
+    d, b0 = _fact(derivative), _fact(base)
+    if x not in d.domain.ranges:
+        raise KernelError(f"monotone: {x} has no range in the derivative's domain")
+    r = d.domain.ranges[x].normalized()
+    if r.lo == -sp.oo or r.lo_open or r.integer:
+        raise KernelError("monotone: the range must be a real interval with a closed finite "
+                          "lower end")
+    if any(x in c.free_symbols for c in d.domain.constraints):
+        raise KernelError(f"monotone: a constraint mentions {x}")
+    if not (_same(d.lhs, 0) and d.rel in ("<=", "<")
+            and _identically_zero(d.rhs - sp.diff(h, x), d.domain)):
+        raise KernelError("monotone: the derivative fact is not 0 <= dh/dx")
+    rest = Domain({s: q for s, q in d.domain.ranges.items() if s != x}, d.domain.constraints)
+    if not (_same(b0.lhs, 0) and b0.rel in ("<=", "<", "=")
+            and _identically_zero(b0.rhs - h.xreplace({x: r.lo}))
+            and _domain_within(rest.normalized(), b0.domain)):
+        raise KernelError("monotone: the base fact is not 0 <= h(a) over the other symbols")
+    return _thm(Fact(sp.Integer(0), "<=", h, d.domain), f"monotone in {x}",
+                (derivative, base))
 
 
 def coordinates(run: Theorem) -> Theorem:

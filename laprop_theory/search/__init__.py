@@ -2,7 +2,7 @@
 
 * :mod:`.targets` -- the registry of objectives (update sizes, the propositions' ratios,
   AmsProp, centered LaProp, Theorem 1's regret), each in float64, mpmath and ball arithmetic;
-* :mod:`.strategies` -- float64 exploration: structured families, random screens, batched
+* :mod:`.heuristics` -- float64 exploration: structured families, random screens, batched
   local search in log-space;
 * :mod:`.engine` -- the loop: rounds of tasks (optionally in worker processes), mpmath polish;
 * :mod:`.certify` -- certification of violations with python-flint balls;

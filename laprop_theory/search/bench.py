@@ -22,9 +22,10 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from ..inputs import OneLineParser
 from ..numerics import mp_str
 from . import engine as E
-from . import strategies as S
+from . import heuristics as S
 
 FULL = {"mu": ["0", "0.5", "0.9", "0.99"], "nu": ["0", "0.5", "0.9", "0.999"],
         "steps": [5, 12, 50], "budgets": [1.0, 5.0, 15.0, 60.0], "random_max": 5.0}
@@ -101,8 +102,6 @@ def gap_text(value: Any, sup: Any, dps: int = 50) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..cli.common import OneLineParser
-
     p = OneLineParser(prog="python -m laprop_theory.search.bench", description=__doc__.split(
         "\n")[0])
     p.add_argument("--quick", action="store_true", help="a small grid and 1/5 s budgets")

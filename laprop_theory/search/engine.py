@@ -1,8 +1,8 @@
 """The adversarial search loop: float64 exploration in rounds, mpmath polish, certification.
 
-Round 0 screens the structured families (:func:`strategies.structured_families`). Every later
+Round 0 screens the structured families (:func:`heuristics.structured_families`). Every later
 round runs :data:`TASKS_PER_ROUND` independent tasks, each seeded by (seed, round, task): a
-random screen (:func:`strategies.random_candidates`) and a batched local search in log-space
+random screen (:func:`heuristics.random_candidates`) and a batched local search in log-space
 started from an elite (a perturbed copy, or the elite itself) or from a random restart. The
 tasks run in ``workers`` processes; their number and seeds do not depend on ``workers``, and
 their results are merged in task order, so a run with a budget in rounds is deterministic
@@ -15,7 +15,7 @@ recurrence evaluated on exactly those decimals.
 With a time limit, the number of rounds (and the polish cut short by the deadline) depends on
 the machine's speed: such a run is reproducible only up to where it stopped.
 
-Long horizons (T > :data:`strategies.SMALL_T`): memory and time per batch grow linearly in T.
+Long horizons (T > :data:`heuristics.SMALL_T`): memory and time per batch grow linearly in T.
 The structured families sample the positions of zero prefixes, spikes and growth phases
 (a few thousand rows, evaluated in chunks of bounded size), the local search moves a random
 subset of coordinates with an iteration budget that shrinks with T, and each task polls the
@@ -44,7 +44,7 @@ import mpmath
 import numpy as np
 
 from ..numerics import DEFAULT_DPS, mp_str
-from . import strategies as S
+from . import heuristics as S
 from .targets import Target, get_target
 
 SIG_DIGITS = 25
@@ -52,7 +52,7 @@ SIG_DIGITS = 25
 
 TASKS_PER_ROUND = 4
 RATIO_FAMILIES = ("geometric", "zeros-geometric", "super-exponential", "growth")
-"""Structured families whose best member (per task, above :data:`strategies.SMALL_T`) goes
+"""Structured families whose best member (per task, above :data:`heuristics.SMALL_T`) goes
 to the mpmath polish: a float64 screen clips their small entries, mpmath does not."""
 ELITES = 8
 POLISH_PER_ROUND = 2
@@ -147,7 +147,7 @@ def _task(args: tuple, should_stop: Callable[[], bool] | None = None,
     """One exploration task of one round (runs in a worker process, or in the main one with
     ``should_stop``). ``args`` = (problem, seed, round, index, elites[, deadline]): a worker
     stops at the deadline (time.monotonic() is system-wide); every batch polls it. Returns
-    (found, evaluations, family seeds, complete): above :data:`strategies.SMALL_T` round 0
+    (found, evaluations, family seeds, complete): above :data:`heuristics.SMALL_T` round 0
     also returns the best member of each family with a ratio (pure family members, polished
     first in mpmath); ``complete`` is False when the task may have been stopped early (a run
     without a time limit or an interrupt is never stopped, so its rounds stay
@@ -521,7 +521,7 @@ def search(problem: Problem, *, seed: int = 0, dps: int = DEFAULT_DPS, workers: 
 def _polish_round(problem: Problem, state: SearchState, dps: int,
                   out_of_time: Callable[[], bool], seeds: list | None = None,
                   good_enough: Callable[[Any], bool] | None = None) -> None:
-    """mpmath polish after a round: first (above :data:`strategies.SMALL_T`, round 0) the
+    """mpmath polish after a round: first (above :data:`heuristics.SMALL_T`, round 0) the
     family seeds -- pure structured rows, best first -- with dilation and the line search
     along the ratio; then re-evaluate up to POLISH_PER_ROUND new elites in mpmath and dilate
     them (a few evaluations each; plus the line search above SMALL_T), then give the best

@@ -27,7 +27,7 @@ import numpy as np
 from .. import recurrences as R
 from .. import regret as RG
 from ..numerics import DEFAULT_DPS, F64
-from .targets import Target, _arb_one, _one, register
+from .registry import Target, register, unit_ball, unit_bound
 
 ZETA, LAM, D, G = "0.9", "0.1", "2", "1"
 
@@ -83,5 +83,5 @@ register(Target(
     "regret",
     f"Theorem 1: regret / Eq. 9 bound, linear losses |c_t| <= G={G} on a box of diameter "
     f"D={D}, zeta={ZETA}, lambda={LAM}, d=1 (> 1 is a violation)",
-    f64, mp, arb, bound=_one, arb_bound=_arb_one, scale_invariant=False,
+    f64, mp, arb, bound=unit_bound, arb_bound=unit_ball, scale_invariant=False,
     options={"zeta": ZETA, "lambda": LAM, "D": D, "G": G, "d": 1}))

@@ -10,7 +10,7 @@ import mpmath
 from ..numerics import MP, mp_str
 from .certify import certify
 from .engine import Problem, SearchState, fraction_of
-from .strategies import SMALL_T
+from .heuristics import SMALL_T
 
 
 def build_result(problem: Problem, state: SearchState, *, seed: int, dps: int, stopped: str,
@@ -20,7 +20,7 @@ def build_result(problem: Problem, state: SearchState, *, seed: int, dps: int, s
 
     ``quick`` (after an interrupt, which must end within a second): the value is the one the
     search computed with ``MPV`` (bit-identical to ``MP``, tests/test_search.py), and above
-    :data:`~laprop_theory.search.strategies.SMALL_T` a violation is not certified (the reason
+    :data:`~laprop_theory.search.heuristics.SMALL_T` a violation is not certified (the reason
     says so; rerun with the same --out to certify it)."""
     target = problem.target
     mu, nu, T = problem.mu, problem.nu, problem.steps

@@ -13,8 +13,10 @@ A :class:`Target` maps a gradient sequence g_1..g_T (one coordinate, zero initia
 ``bound(mu, nu, T, dps)`` is the paper's bound *on the objective* (or None): an objective
 above it is a violation. For the proposition targets the objective is already the update
 divided by the paper's bound, so their bound is 1 (and ``paper_bound`` gives the paper's bound
-in units of λ). ``exact_supremum(mu, nu, T, dps)`` is the supremum of the objective where
-:mod:`laprop_theory.bounds.suprema` knows it (or None).
+in units of λ). The paper's bounds are those of :mod:`laprop_theory.bounds.paper` (one
+definition for the searcher, the report and the notebooks); only their ball versions, for
+certification, are written here. ``exact_supremum(mu, nu, T, dps)`` is the supremum of the
+objective where :mod:`laprop_theory.bounds.suprema` knows it (or None).
 
 Targets (update sizes are |Δθ_T| in units of λ, c_m = 1 − μ^t, c_n = 1 − ν^t):
 
@@ -31,7 +33,13 @@ Targets (update sizes are |Δθ_T| in units of λ, c_m = 1 − μ^t, c_n = 1 −
                    uncentered moment when n_t − n̄_t² ≤ 0); ``t_init`` = 2 unless given (the
                    most adversarial choice the paper allows, t_init > 1); no paper bound;
                    ``upper_bound`` = :func:`~laprop_theory.bounds.suprema.centered_update_bound`.
-``regret``         Theorem 1: see :mod:`laprop_theory.search.regret_target`.
+``regret``         Theorem 1: see :mod:`laprop_theory.search.regret_target` (its own module,
+                   registered like the others).
+
+A target is a :class:`~laprop_theory.search.registry.Target` passed to
+:func:`~laprop_theory.search.registry.register` (:mod:`laprop_theory.search.registry`, which
+imports no target module); a target in a module of its own is imported at the end of this one,
+so that :func:`get_target` and :func:`target_names` know every target.
 
 Update targets are invariant under g → c·g (c ≠ 0): ``scale_invariant`` lets the searcher
 normalise sequences so that float64 neither overflows nor underflows.
@@ -40,72 +48,40 @@ normalise sequences so that float64 neither overflows nor underflows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
 import numpy as np
 
 from .. import recurrences as R
+from ..bounds.paper import prop1_bound, prop2_proof_bound, prop2_stated_bound
 from ..bounds.suprema import adam_supremum, centered_update_bound, laprop_supremum
 from ..numerics import ARB, DEFAULT_DPS, F64, MPV, Ball
+from .registry import TARGETS, Target, TargetDomainError, register, unit_ball, unit_bound
 
 Number = Any
 
-__all__ = ["TARGETS", "Target", "TargetDomainError", "amsprop_supremum", "get_target"]
-
-
-class TargetDomainError(ValueError):
-    """The target is not defined (or not meaningful) at these (μ, ν, T)."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """One objective of the adversarial search (see the module docstring)."""
-
-    name: str
-    description: str
-    f64: Callable[..., np.ndarray]
-    mp: Callable[..., Any]
-    arb: Callable[..., Any]
-    bound: Callable[..., Any] = lambda mu, nu, T, dps=DEFAULT_DPS: None
-    exact_supremum: Callable[..., Any] = lambda mu, nu, T, dps=DEFAULT_DPS: None
-    paper_bound: Callable[..., Any] = lambda mu, nu, T, dps=DEFAULT_DPS: None
-    upper_bound: Callable[..., Any] = lambda mu, nu, T, dps=DEFAULT_DPS: None
-    arb_bound: Callable[[Any, Any], Any] | None = None  # the bound as a ball, for certify
-    check: Callable[[Any, Any, int], None] = lambda mu, nu, T: None
-    scale_invariant: bool = True
-    options: dict[str, Any] = field(default_factory=dict)
+__all__ = ["TARGETS", "Target", "TargetDomainError", "amsprop_supremum", "get_target",
+           "register", "target_names"]
 
 
 # ----------------------------------------------------------------------------- building blocks
 
 
-def _mpf(x: Any, dps: int) -> Any:
-    with mpmath.workdps(dps):
-        return mpmath.mpf(x)
+def _in_target_units(bound: Callable[..., Any], *, needs_mu: bool) -> Callable[..., Any]:
+    """A bound of :mod:`laprop_theory.bounds.paper` with the targets' signature
+    ``(mu, nu, T, dps)`` (the paper's bounds do not depend on T)."""
+
+    def at(mu: Any, nu: Any, T: int, dps: int = DEFAULT_DPS) -> Any:
+        return bound(mu, nu, dps=dps) if needs_mu else bound(nu, dps=dps)
+
+    at.__doc__ = bound.__doc__
+    return at
 
 
-def _prop1_bound(mu: Any, nu: Any, T: int, dps: int = DEFAULT_DPS) -> Any:
-    """Proposition 1: |m_t / c_m| ≤ 1/sqrt(1 − ν)."""
-    with mpmath.workdps(dps):
-        return 1 / mpmath.sqrt(1 - mpmath.mpf(nu))
-
-
-def _prop2_stated(mu: Any, nu: Any, T: int, dps: int = DEFAULT_DPS) -> Any:
-    """Proposition 2 as stated: 1/(1 − γ), γ = μ/√ν; None unless μ < √ν."""
-    with mpmath.workdps(dps):
-        m, n = mpmath.mpf(mu), mpmath.mpf(nu)
-        if not (n > 0 and m < mpmath.sqrt(n)):
-            return None
-        return 1 / (1 - m / mpmath.sqrt(n))
-
-
-def _prop2_proof(mu: Any, nu: Any, T: int, dps: int = DEFAULT_DPS) -> Any:
-    """What the proof of Proposition 2 shows (Eq. 15): 1/(sqrt(1 − ν)(1 − γ))."""
-    with mpmath.workdps(dps):
-        b = _prop2_stated(mu, nu, T, dps)
-        return None if b is None else b / mpmath.sqrt(1 - mpmath.mpf(nu))
+_prop1 = _in_target_units(prop1_bound, needs_mu=False)
+_prop2_as_stated = _in_target_units(prop2_stated_bound, needs_mu=True)
+_prop2_as_proved = _in_target_units(prop2_proof_bound, needs_mu=True)
 
 
 def _arb_prop1(mu: Any, nu: Any) -> Ball:
@@ -121,7 +97,7 @@ def _arb_prop2_proof(mu: Any, nu: Any) -> Ball:
 
 
 def _need_gamma_below_one(mu: Any, nu: Any, T: int) -> None:
-    if _prop2_stated(mu, nu, T) is None:
+    if _prop2_as_stated(mu, nu, T) is None:
         raise TargetDomainError(
             f"Proposition 2 assumes mu < sqrt(nu); got mu={mu}, nu={nu}")
 
@@ -211,52 +187,37 @@ def _ratio_sup(sup: Callable[..., Any], paper: Callable[..., Any]) -> Callable[.
     return ratio
 
 
-def _one(mu, nu, T, dps=DEFAULT_DPS):
-    return _mpf(1, dps)
-
-
-def _arb_one(mu, nu):
-    return Ball(1)
-
-
-# ----------------------------------------------------------------------------- the registry
-
-TARGETS: dict[str, Target] = {}
-
-
-def register(target: Target) -> Target:
-    """Add ``target`` to :data:`TARGETS` (by name) and return it."""
-    TARGETS[target.name] = target
-    return target
-
+# ----------------------------------------------------------------------------- the targets
 
 _lap = _size_target(_laprop_size)
 _adam = _size_target(_adam_size)
 
 register(Target(
     "laprop-update", "LaProp update size |m_T/c_m| in units of lambda (Alg. 1)",
-    *_lap, bound=_prop1_bound, exact_supremum=_sup(laprop_supremum),
-    paper_bound=_prop1_bound, arb_bound=_arb_prop1))
+    *_lap, bound=_prop1, exact_supremum=_sup(laprop_supremum),
+    paper_bound=_prop1, arb_bound=_arb_prop1))
 register(Target(
     "adam-update", "Adam update size |m_T/c_m|/sqrt(n_T/c_n) in units of lambda (Eq. 4)",
-    *_adam, bound=_prop2_stated, exact_supremum=_sup(adam_supremum),
-    paper_bound=_prop2_stated, arb_bound=_arb_prop2_stated))
+    *_adam, bound=_prop2_as_stated, exact_supremum=_sup(adam_supremum),
+    paper_bound=_prop2_as_stated, arb_bound=_arb_prop2_stated))
 register(Target(
     "prop1", "LaProp update / (1/sqrt(1-nu)) (Proposition 1; > 1 is a violation)",
-    *_normalised(_lap, _prop1_bound, _arb_prop1), bound=_one, arb_bound=_arb_one,
-    exact_supremum=_ratio_sup(_sup(laprop_supremum), _prop1_bound), paper_bound=_prop1_bound))
+    *_normalised(_lap, _prop1, _arb_prop1), bound=unit_bound, arb_bound=unit_ball,
+    exact_supremum=_ratio_sup(_sup(laprop_supremum), _prop1), paper_bound=_prop1))
 register(Target(
     "prop2-statement",
     "Adam update / (1/(1-mu/sqrt(nu))) (Proposition 2 as stated; > 1 is a violation)",
-    *_normalised(_adam, _prop2_stated, _arb_prop2_stated), bound=_one, arb_bound=_arb_one,
-    exact_supremum=_ratio_sup(_sup(adam_supremum), _prop2_stated),
-    paper_bound=_prop2_stated, check=_need_gamma_below_one))
+    *_normalised(_adam, _prop2_as_stated, _arb_prop2_stated), bound=unit_bound,
+    arb_bound=unit_ball,
+    exact_supremum=_ratio_sup(_sup(adam_supremum), _prop2_as_stated),
+    paper_bound=_prop2_as_stated, check=_need_gamma_below_one))
 register(Target(
     "prop2-proof",
     "Adam update / (1/(sqrt(1-nu)(1-mu/sqrt(nu)))) (what Eq. 15 proves; > 1 is a violation)",
-    *_normalised(_adam, _prop2_proof, _arb_prop2_proof), bound=_one, arb_bound=_arb_one,
-    exact_supremum=_ratio_sup(_sup(adam_supremum), _prop2_proof),
-    paper_bound=_prop2_proof, check=_need_gamma_below_one))
+    *_normalised(_adam, _prop2_as_proved, _arb_prop2_proof), bound=unit_bound,
+    arb_bound=unit_ball,
+    exact_supremum=_ratio_sup(_sup(adam_supremum), _prop2_as_proved),
+    paper_bound=_prop2_as_proved, check=_need_gamma_below_one))
 register(Target(
     "amsprop-update", "AmsProp update size |m_T/c_m| in units of lambda (Alg. 3)",
     *_size_target(_algo_size(R.amsprop)), exact_supremum=amsprop_supremum))
@@ -281,18 +242,20 @@ def centered_target(t_init: int = 2) -> Target:
 
 register(centered_target(2))
 
+# The targets in modules of their own register themselves on import (after the ones above, so
+# that the command line lists them last).
+from . import regret_target  # noqa: E402, F401
+
 
 def get_target(name: str, **options: Any) -> Target:
     """The registered target ``name``; ``options`` (e.g. ``t_init``) rebuild it if needed."""
     if name == "centered-update" and options.get("t_init") not in (None, 2):
         return centered_target(options["t_init"])
-    if name == "regret" and "regret" not in TARGETS:
-        from . import regret_target  # noqa: F401  (registers itself)
     if name not in TARGETS:
         raise KeyError(f"unknown target {name!r}; known: {', '.join(sorted(TARGETS))}")
     return TARGETS[name]
 
 
 def target_names() -> list[str]:
-    """Every target name the command line accepts (``regret`` is registered on first use)."""
-    return [*TARGETS, *(["regret"] if "regret" not in TARGETS else [])]
+    """Every target name the command line accepts, in the order of registration."""
+    return list(TARGETS)

@@ -1,4 +1,4 @@
-"""Float64 exploration strategies: structured families, random sampling, batched local search.
+"""Float64 exploration heuristics: structured families, random sampling, batched local search.
 
 A candidate is a pair (s, x) of sign pattern s ∈ {−1, 0, +1}^T and log-magnitudes x ∈ R^T,
 decoded as g_k = s_k · exp(x_k) (for scale-invariant targets shifted so that max x = 0 and

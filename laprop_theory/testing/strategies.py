@@ -3,7 +3,7 @@
 Use them to write your own property tests::
 
     from hypothesis import given
-    from laprop_theory import strategies as S
+    from laprop_theory.testing import strategies as S
 
     @given(S.hyperparameters(), S.gradient_sequences(dtype="float32"))
     def test_my_bound(hp, grads):
@@ -16,6 +16,9 @@ for float16/bfloat16 params, see docs/optimizer-spec.md). Outside that range a f
 optimizer cannot follow the exact recurrence at all (g² = inf, or g² = 0 with ε = 0), and a
 tolerance derived from the unit roundoff would be meaningless; ``extreme=True`` widens the
 range to the edge of what the state dtype can square.
+
+This is the one module of the package that needs hypothesis (a test dependency); the dtype
+data it shares with :mod:`laprop_theory.bridge` lives in :mod:`laprop_theory.dtypes`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from hypothesis import strategies as st
+
+from ..dtypes import DTYPE_INFO
 
 __all__ = [
     "DTYPE_INFO",
@@ -38,28 +43,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class DtypeInfo:
-    """Unit roundoff u of the parameter dtype, and the exponent range of the state dtype."""
-
-    name: str
-    unit_roundoff: float
-    mantissa_bits: int
-    state_max: float  # largest finite value of the state dtype
-    state_tiny: float  # smallest normal value of the state dtype
-    param_eta: float  # smallest positive (subnormal) value of the param dtype
-
-
-DTYPE_INFO: dict[str, DtypeInfo] = {
-    "float64": DtypeInfo("float64", 2.0**-53, 53, 1.7976931348623157e308, 2.2250738585072014e-308,
-                          2.0**-1074),
-    "float32": DtypeInfo("float32", 2.0**-24, 24, 3.4028234663852886e38, 1.1754943508222875e-38,
-                          2.0**-149),
-    "bfloat16": DtypeInfo("bfloat16", 2.0**-8, 8, 3.4028234663852886e38, 1.1754943508222875e-38,
-                            2.0**-133),
-    "float16": DtypeInfo("float16", 2.0**-11, 11, 3.4028234663852886e38, 1.1754943508222875e-38,
-                           2.0**-24),
-}
 # float16 params hold gradients of magnitude at most 65504 and at least 2^-24 (subnormal).
 _F16_MAX, _F16_TINY = 65504.0, 2.0**-14
 
