@@ -7,8 +7,6 @@ must match single-process training (float64, tolerance 1e-10: only the reduction
 
 from __future__ import annotations
 
-import os
-import socket
 import sys
 
 import pytest
@@ -23,12 +21,6 @@ pytestmark = pytest.mark.distributed
 STEPS = 8
 HP = dict(lr=1e-2, betas=(0.9, 0.99), weight_decay=0.01, amsgrad=True, centered=True, t_init=3)
 PATHS = {"single": {"foreach": False}, "foreach": {"foreach": True}, "default": {}}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _model() -> torch.nn.Module:
@@ -91,11 +83,12 @@ def _train_config(rank: int, world: int, mode: str, path: str) -> list[torch.Ten
             for p in model.parameters()]
 
 
-def _worker(rank: int, world: int, port: int, out: str) -> None:
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
+def _worker(rank: int, world: int, store: str, out: str) -> None:
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", rank=rank, world_size=world)
+    # a file rendezvous: no port is picked in advance, so another process (a test running
+    # beside this one) cannot take it between the pick and the bind
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank,
+                            world_size=world)
     try:
         results = {f"{mode}-{path}": _train_config(rank, world, mode, path)
                    for mode, path in CONFIGS}
@@ -115,8 +108,9 @@ def distributed_results(tmp_path_factory):
     the cost, so it is paid once)."""
     if sys.platform == "win32":
         pytest.skip("spawned gloo workers are tested on POSIX only")
-    out = str(tmp_path_factory.mktemp("dist") / "results.pt")
-    mp.spawn(_worker, args=(2, _free_port(), out), nprocs=2, join=True)
+    folder = tmp_path_factory.mktemp("dist")
+    out = str(folder / "results.pt")
+    mp.spawn(_worker, args=(2, str(folder / "rendezvous"), out), nprocs=2, join=True)
     return torch.load(out, weights_only=True)
 
 
