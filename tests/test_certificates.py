@@ -105,6 +105,12 @@ def _edit(d: Path, rel: str, old: str, new: str) -> None:
     p.write_text(text.replace(old, new, 1))
 
 
+def _forge(d: Path, rel: str, cert: dict) -> None:
+    """Write the tampered certificate ``cert`` to ``d/rel`` and forge the manifest's hashes."""
+    (d / rel).write_text(json.dumps(cert))
+    _rehash(d)
+
+
 def _fails(d: Path, path_part: str) -> str:
     res = verify_directory(d, jobs=1)
     hits = [f for f in res["failed"] if path_part in f["file"]]
@@ -283,12 +289,10 @@ def test_changed_point_fails(toy_dir: Path, tmp_path: Path) -> None:
     d = _copy(toy_dir, tmp_path)
     cert = json.loads((d / "toy/bad.json").read_text())
     cert["point"]["v_x"] = "1/2"  # x^2 <= x holds at 1/2
-    (d / "toy/bad.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/bad.json", cert)
     assert "violation is not certified" in _fails(d, "bad")
     cert["point"]["v_x"] = "3"  # a violation, but outside [0, 2]
-    (d / "toy/bad.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/bad.json", cert)
     assert "outside its range" in _fails(d, "bad")
 
 
@@ -296,8 +300,7 @@ def test_changed_recorded_value_fails(toy_dir: Path, tmp_path: Path) -> None:
     d = _copy(toy_dir, tmp_path)
     cert = json.loads((d / "toy/bad.json").read_text())
     cert["values"]["lhs"] = "[5, 5]"  # lhs = x^2 = 4 at x = 2
-    (d / "toy/bad.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/bad.json", cert)
     assert "recorded values" in _fails(d, "bad")
 
 
@@ -307,8 +310,7 @@ def test_deleted_box_fails(toy_dir: Path, tmp_path: Path) -> None:
     boxes = cert["covers"][0]["boxes"]
     assert len(boxes) > 1
     del boxes[len(boxes) // 2]
-    (d / "toy/cons.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/cons.json", cert)
     reason = _fails(d, "cons")
     assert "no box covers" in reason or "not a bisection" in reason
 
@@ -318,13 +320,11 @@ def test_deleted_integer_cover_and_changed_box_fail(toy_dir: Path, tmp_path: Pat
     cert = json.loads((d / "toy/ints.json").read_text())
     good = json.dumps(cert)
     del cert["covers"][-1]
-    (d / "toy/ints.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/ints.json", cert)
     assert "no cover for the integer values" in _fails(d, "ints")
     cert = json.loads(good)
     cert["covers"][0]["boxes"][0]["box"][0][1] = "3/4"  # a gap in [0, 1]
-    (d / "toy/ints.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/ints.json", cert)
     assert "not a bisection" in _fails(d, "ints")
 
 
@@ -336,8 +336,7 @@ def test_changed_factor_fails_the_identity(toy_dir: Path, tmp_path: Path) -> Non
     cert["covers"][0]["factors"] = [*fs, ["(/ 1 2)", 1]]
     for b in cert["covers"][0]["boxes"]:
         b["enclosure"] = None  # (the recorded enclosures would give it away first)
-    (d / "toy/poly.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/poly.json", cert)
     assert "factor identity" in _fails(d, "poly")
 
 
@@ -345,8 +344,7 @@ def test_changed_domain_of_a_cover_fails(toy_dir: Path, tmp_path: Path) -> None:
     d = _copy(toy_dir, tmp_path)
     cert = json.loads((d / "toy/poly.json").read_text())
     cert["domain"]["ranges"][0]["hi"] = "2"  # x in [0, 2]: the one box no longer covers it
-    (d / "toy/poly.json").write_text(json.dumps(cert))
-    _rehash(d)
+    _forge(d, "toy/poly.json", cert)
     assert _fails(d, "poly")
 
 

@@ -220,7 +220,7 @@ def test_resume_from_out(tmp_path, capsys):
     assert mpmath.mpf(second["best_value"]) >= mpmath.mpf(first["best_value"])
     doc = json.loads(out_file.read_text())
     assert doc["result"]["best_value"] == second["best_value"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".search-")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.json"]  # no temporary left
 
 
 @pytest.mark.parametrize("content", [

@@ -16,10 +16,7 @@ None when the rows hold nothing it can draw.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +25,8 @@ from typing import Any
 import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
+
+from ..files import replacing
 
 __all__ = ["adam_over_laprop_figure", "draw_figures", "latest", "prop2_figure",
            "ratio_figure"]
@@ -95,16 +94,8 @@ def _panel(fig: Figure, ax: Any, mus: list[str], nus: list[str], C: np.ndarray, 
 
 def _save(fig: Figure, path: Path) -> Path:
     """Write ``fig`` to ``path`` through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path, suffix=path.suffix, parents=True) as tmp:
         fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return path
 
 

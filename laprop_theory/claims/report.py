@@ -105,11 +105,6 @@ def theory_markdown(results: list[StepResult], seconds: float | None = None) -> 
 
 def write_theory_verdicts(results: list[StepResult], path: str | Path,
                           seconds: float | None = None) -> Path:
-    import os
+    from ..files import write_text
 
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    tmp.write_text(theory_markdown(results, seconds))  # written whole, then renamed into place
-    os.replace(tmp, out)
-    return out
+    return write_text(path, theory_markdown(results, seconds), parents=True)

@@ -51,7 +51,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -60,6 +59,7 @@ from typing import Any
 import sympy as sp
 from flint import arb
 
+from ..files import write_bytes
 from .ball import Undefined, box_env, enclose, precision
 from .core import Domain, StepResult
 from .counterexample import rel_kind, violation_expr
@@ -104,16 +104,6 @@ def _dump(obj: Any, compact: bool = False) -> str:
     if compact:
         return json.dumps(obj, sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
     return json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _ball(v: arb) -> list[str]:
@@ -734,7 +724,7 @@ def write_certificates(results: list[StepResult], directory: str | Path) -> dict
         for suffix, role, text in files:
             rel_path = stem + suffix
             data = text.encode("utf-8")
-            _write_atomic(root / rel_path, data)
+            write_bytes(root / rel_path, data, parents=True)
             written.add(rel_path)
             entry["files"].append({
                 "path": rel_path, "role": role,
@@ -742,7 +732,7 @@ def write_certificates(results: list[StepResult], directory: str | Path) -> dict
                 "sha256": hashlib.sha256(data).hexdigest()})
         entries.append(entry)
     manifest = {"format": FORMAT, "certificates": entries}
-    _write_atomic(root / "manifest.json", _dump(manifest).encode("utf-8"))
+    write_bytes(root / "manifest.json", _dump(manifest).encode("utf-8"), parents=True)
     for stale in sorted(old - written):
         p = (root / stale).resolve()
         if root.resolve() in p.parents and p.is_file():

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from decimal import InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from ..files import write_text
 from ..inputs import InputError, decimal_entry_ok, parse_real, quote
 from .engine import Best, Problem, SearchState, encode_mp
 
@@ -77,19 +77,7 @@ def to_json(problem: Problem, state: SearchState, seed: int, result: dict[str, A
 
 def save(path: str, doc: dict[str, Any]) -> None:
     """Write ``doc`` to ``path`` atomically (temp file in the same folder + os.replace)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(doc, fh, indent=1)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text(os.path.abspath(path), json.dumps(doc, indent=1) + "\n")
 
 
 def load(path: str, problem: Problem, dps: int) -> tuple[SearchState, dict[str, Any]]:

@@ -290,18 +290,7 @@ def _identity_query(cert: dict[str, Any], ranges: list[dict[str, Any]], cons: li
     product of the factors equals ±(lhs − rhs) wherever everything is defined."""
     real = {r["name"] for r in ranges if r["name"] not in fixed}
     w = sx.SmtWriter(real=real, const=dict(fixed))
-    domain = []
-    for r in ranges:
-        if r["name"] in fixed:
-            continue
-        x = f"x_{r['name']}"
-        if r.get("lo") is not None:
-            domain.append(f"({'<' if r.get('lo_open') else '<='} {w.term(_parse(r['lo']))} {x})")
-        if r.get("hi") is not None:
-            domain.append(f"({'<' if r.get('hi_open') else '<='} {x} {w.term(_parse(r['hi']))})")
-    for cl, crel, cr in cons:
-        a, b = w.term(cl), w.term(cr)
-        domain.append(f"(not (= {a} {b}))" if crel == "!=" else f"({crel} {a} {b})")
+    domain = w.domain(ranges, cons, skip=fixed, read=_parse)
     dom_conds = list(w.conditions)
     lhs, rhs = w.term(_parse(cert["lhs"])), w.term(_parse(cert["rhs"]))
     side_conds = [c for c in w.conditions if c not in dom_conds]

@@ -316,16 +316,7 @@ def _finite_script(ranges: list[dict[str, Any]], cons: list[tuple], node: sx.Nod
     somewhere on the domain; ``node`` ≤ 0 somewhere on it (when ``positive``)."""
     real = {r["name"] for r in ranges}
     w = sx.SmtWriter(real=real)
-    dom = []
-    for r in ranges:
-        x = f"x_{r['name']}"
-        if r.get("lo") is not None:
-            dom.append(f"({'<' if r.get('lo_open') else '<='} {w.term(sx.parse(r['lo']))} {x})")
-        if r.get("hi") is not None:
-            dom.append(f"({'<' if r.get('hi_open') else '<='} {x} {w.term(sx.parse(r['hi']))})")
-    for cl, crel, cr in cons:
-        a, b = w.term(cl), w.term(cr)
-        dom.append(f"(not (= {a} {b}))" if crel == "!=" else f"({crel} {a} {b})")
+    dom = w.domain(ranges, cons)
     dom_conds = list(w.conditions)
     t = w.term(node)
     conds = [c for c in w.conditions if c not in dom_conds]

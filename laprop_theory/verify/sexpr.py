@@ -421,6 +421,26 @@ class SmtWriter:
     def _prod(self, xs: list[str]) -> str:
         return "1.0" if not xs else (xs[0] if len(xs) == 1 else f"(* {' '.join(xs)})")
 
+    def domain(self, ranges: list[dict[str, Any]], cons: list[tuple[Node, str, Node]],
+               skip: Any = (), read: Callable[[Any], Node] | None = None) -> list[str]:
+        """The domain as SMT-LIB2 assertions: lo (<|<=) x_name (<|<=) hi for each range (names
+        in ``skip`` left out), and lhs REL rhs for each constraint (``!=`` as ``not =``).
+        ``read`` parses a bound (default :func:`parse`)."""
+        read = read or parse
+        out = []
+        for r in ranges:
+            if r["name"] in skip:
+                continue
+            x = f"x_{r['name']}"
+            if r.get("lo") is not None:
+                out.append(f"({'<' if r.get('lo_open') else '<='} {self.term(read(r['lo']))} {x})")
+            if r.get("hi") is not None:
+                out.append(f"({'<' if r.get('hi_open') else '<='} {x} {self.term(read(r['hi']))})")
+        for cl, crel, cr in cons:
+            a, b = self.term(cl), self.term(cr)
+            out.append(f"(not (= {a} {b}))" if crel == "!=" else f"({crel} {a} {b})")
+        return out
+
     def term(self, node: Node) -> str:
         if isinstance(node, str):
             if _INT.match(node):
