@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from ._rule import laprop_rule
 from ._signature import STEP_KEYWORDS, StepOptions, step_path
 
 # the C++ kernel, shipped with the package (pyproject.toml: tool.setuptools.package-data)
@@ -60,6 +62,33 @@ def _build_flags() -> tuple[str, list[str]]:
     return "default", [*flags, "-DCPU_CAPABILITY=DEFAULT"]
 
 
+#: a build lock older than this is a leftover of a killed build (a build takes about a minute)
+STALE_LOCK_SECONDS = 600.0
+
+
+def wait_for_other_build(name: str, stale_after: float = STALE_LOCK_SECONDS) -> None:
+    """Wait while another process builds extension ``name``; remove a stale lock.
+
+    torch's ``load`` guards a build with the file ``<build dir>/lock`` and waits for it to
+    disappear, forever: a build killed half-way (Ctrl-C, an OOM kill) leaves the lock behind
+    and every later process hangs on its first fused step. Here a lock is waited for while it
+    is younger than ``stale_after`` seconds and removed, with a warning, once it is older."""
+    from torch.utils.cpp_extension import _get_build_directory
+
+    lock = Path(_get_build_directory(name, verbose=False)) / "lock"
+    while True:
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except FileNotFoundError:
+            return
+        if age > stale_after:
+            warnings.warn(f"removing a build lock left {age:.0f} s ago by an interrupted build "
+                          f"of the fused LaProp kernel: {lock}", RuntimeWarning, stacklevel=2)
+            lock.unlink(missing_ok=True)
+            return
+        time.sleep(0.5)
+
+
 def _load_extension() -> Any:
     """Compile (first use per machine; ~40 s) or load (cached) the C++ kernel."""
     global _ext, _ext_error
@@ -73,7 +102,9 @@ def _load_extension() -> Any:
                 # (torch's own check hashes sources only within one process; ninja's compares
                 # file times)
                 digest = hashlib.sha256(CPP_SOURCE.read_bytes()).hexdigest()[:12]
-                _ext = load(name=f"laprop_fused_cpu_{tag}_{digest}", sources=[str(CPP_SOURCE)],
+                name = f"laprop_fused_cpu_{tag}_{digest}"
+                wait_for_other_build(name)
+                _ext = load(name=name, sources=[str(CPP_SOURCE)],
                             extra_cflags=cflags, extra_ldflags=["-fopenmp"], verbose=False)
             except Exception as exc:  # no compiler or ninja, ...
                 _ext_error = exc
@@ -221,48 +252,26 @@ def _contiguous_or_none(*lists: list[Tensor]
 
 def laprop_elementwise_(p: Tensor, g: Tensor, m: Tensor, n: Tensor, vm: Tensor | None,
                         nb: Tensor | None, step: Tensor, lr: Tensor, skip: Tensor | None,
-                        scale: Tensor | None, *, beta1: float, beta2: float, eps: float,
-                        weight_decay: float, t_init: int, inside: bool, maximize: bool
-                        ) -> None:
-    """The update of the module docstring as tensor math on flat views, in place; ``step`` is
-    the (already incremented) 0-dim step count and ``lr`` a 0-dim tensor, so neither forces a
+                        scale: Tensor | None, *, o: StepOptions) -> None:
+    """:func:`laprop._rule.laprop_rule` on flat views, written back in place; ``step`` is the
+    (already incremented) 0-dim step count and ``lr`` a 0-dim tensor, so neither forces a
     recompilation. ``skip`` (AMP's found_inf) leaves everything unchanged where nonzero;
     ``scale`` divides the gradient (written back). Under ``torch.compile`` this becomes one
     kernel: each tensor read once and written once."""
-    sd = m.dtype
-    t = step.to(sd)
-    gi = g.to(sd)
+    gi = g.to(m.dtype)
     if scale is not None:
-        gi = gi / scale.to(sd)
-    g_out = gi
-    if maximize:
-        gi = -gi
-    c_m = 1 - beta1 ** t
-    c_n = 1 - beta2 ** t
-    n_new = beta2 * n + (1 - beta2) * gi * gi
-    v = n_new
-    nb_new = None
-    if nb is not None:
-        nb_new = beta2 * nb + (1 - beta2) * gi
-        c = n_new - nb_new * nb_new
-        v = torch.where((c > 0) & (t >= t_init), c, n_new)
-    vm_new = None
-    if vm is not None:
-        vm_new = torch.maximum(vm, v)
-        v = vm_new
-    s = torch.sqrt(v / c_n + eps) if inside else torch.sqrt(v / c_n) + eps
-    q = torch.where(s == 0, torch.zeros_like(gi), gi / s)
-    lr_s = lr.to(sd)
-    m_new = beta1 * m + ((1 - beta1) * lr_s) * q
-    p_new = (p.to(sd) - m_new / c_m) * (1 - lr_s * weight_decay)
-    pairs = [(p, p_new), (m, m_new), (n, n_new), (vm, vm_new), (nb, nb_new)]
+        gi = gi / scale.to(m.dtype)
+    new = laprop_rule(o, p, gi, m, n, vm, nb, step, lr)
+    pairs = [(p, new.param), (m, new.exp_avg), (n, new.exp_avg_sq), (vm, new.max_exp_avg_sq),
+             (nb, new.exp_avg_center)]
     if scale is not None:
-        pairs.append((g, g_out))
-    for dst, new in pairs:
+        pairs.append((g, gi))
+    for dst, value in pairs:
         if dst is not None:
+            assert value is not None
             if skip is not None:
-                new = torch.where(skip == 0, new, dst.to(new.dtype))
-            dst.copy_(new)
+                value = torch.where(skip == 0, value, dst.to(value.dtype))
+            dst.copy_(value)
 
 
 _compiled: dict[tuple[Any, ...], Callable[..., None]] = {}
@@ -283,10 +292,14 @@ def _compiled_update(params: list[Tensor], grads: list[Tensor], exp_avgs: list[T
            float(weight_decay), int(t_init), grad_scale is not None, found_inf is not None)
     fn = _compiled.get(key) if compile_fn is None else None
     if fn is None:
+        # the flags and constants of this kernel (lr, grad_scale, found_inf are its arguments)
+        o = StepOptions(amsgrad=amsgrad, centered=centered, t_init=int(t_init),
+                        beta1=float(beta1), beta2=float(beta2), lr=0.0,
+                        weight_decay=float(weight_decay), eps=float(eps), eps_mode=eps_mode,
+                        maximize=maximize)
+
         def step_fn(*a: Tensor | None) -> None:
-            laprop_elementwise_(*a, beta1=beta1, beta2=beta2, eps=eps,
-                                weight_decay=weight_decay, t_init=t_init,
-                                inside=eps_mode == "inside", maximize=maximize)
+            laprop_elementwise_(*a, o=o)
 
         fn = (compile_fn or (lambda f: torch.compile(f, dynamic=True)))(step_fn)
         if compile_fn is None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from torch import Tensor
@@ -30,7 +31,8 @@ point) the element falls back to the uncentered n_t, so no NaN or Inf arises."""
     "beta1": "μ, the momentum's decay, in [0, 1).",
     "beta2": "ν, the second moment's decay, in [0, 1).",
     "lr": "λ, a float or a 0-dim tensor.",
-    "weight_decay": "w ≥ 0, decoupled (LaPropW, Algorithm 2): θ is multiplied by 1 − λ w.",
+    "weight_decay": """w ≥ 0, decoupled (LaPropW, Algorithm 2): after the update θ is
+multiplied by 1 − λ w.""",
     "eps": "ε ≥ 0.",
     "eps_mode": """where ε goes. "inside" (the paper): s = sqrt(v/c_n + ε), a floor of
 sqrt(ε) ≈ 3.2e-8 for ε = 1e-15. "outside" (the authors' public code and timm):
@@ -70,31 +72,56 @@ def args_doc(names: Iterable[str], indent: int = 8) -> str:
     return "\n".join(out)
 
 
+def cases(*values: Any) -> dict[str, tuple[Any, ...]]:
+    """A field's ``metadata``: the values ``tests/laprop/test_rule.py`` enumerates (every path is
+    checked against :func:`laprop._rule.laprop_rule` on the product of all fields' cases).
+    Flags list every value they take; a number one value (or two where zero is a mode, as
+    ``weight_decay``); tensor options as plain numbers (the test makes 0-dim tensors of
+    them)."""
+    return {"cases": values}
+
+
+def fill_arg_docs(doc: str | None, **groups: Iterable[str]) -> str | None:
+    """``doc`` with each line that holds only ``{name}`` (indented) replaced by the entry of
+    ``name`` in :data:`ARG_DOCS` (or by the entries of ``groups[name]``), at that indent: so
+    that ``LaProp``, ``Adai`` and :func:`laprop.functional.laprop` document a shared argument
+    with the same text. ``None`` (python -OO) stays ``None``."""
+    if doc is None:
+        return None
+
+    def entry(match: re.Match[str]) -> str:
+        return args_doc(groups.get(match.group(2), (match.group(2),)), len(match.group(1)))
+
+    return re.sub(r"^( *)\{(\w+)\}$", entry, doc, flags=re.M)
+
+
 @dataclass(frozen=True, kw_only=True)
 class StepOptions:
     """The keyword arguments of every path of the LaProp step (and of
     :func:`laprop.functional.laprop`, which adds ``foreach`` and ``fused``): their one written
-    signature. Defaults are those of :func:`laprop.functional.laprop`.
+    signature. Defaults are those of :func:`laprop.functional.laprop`. Each field declares,
+    in its metadata (:func:`cases`), the values on which every path is checked against the
+    rule: a new field without them fails ``tests/laprop/test_rule.py``.
 
     Keyword arguments:
 {doc}
     """
 
-    amsgrad: bool
-    centered: bool
-    t_init: int
-    beta1: float
-    beta2: float
-    lr: float | Tensor
-    weight_decay: float
-    eps: float
-    eps_mode: str
-    maximize: bool
-    capturable: bool = False
-    differentiable: bool = False
-    has_complex: bool = False
-    grad_scale: Tensor | None = None
-    found_inf: Tensor | None = None
+    amsgrad: bool = field(metadata=cases(False, True))
+    centered: bool = field(metadata=cases(False, True))
+    t_init: int = field(metadata=cases(3))  # the checked runs take 4 steps: both sides of it
+    beta1: float = field(metadata=cases(0.9))
+    beta2: float = field(metadata=cases(0.7))
+    lr: float | Tensor = field(metadata=cases(3e-2))  # a tensor lr: tests/laprop/test_paths.py
+    weight_decay: float = field(metadata=cases(0.0, 0.5))
+    eps: float = field(metadata=cases(1e-3))  # large, so that eps_mode changes the update
+    eps_mode: str = field(metadata=cases("inside", "outside"))
+    maximize: bool = field(metadata=cases(False, True))
+    capturable: bool = field(default=False, metadata=cases(False, True))
+    differentiable: bool = field(default=False, metadata=cases(False, True))
+    has_complex: bool = field(default=False, metadata=cases(False, True))
+    grad_scale: Tensor | None = field(default=None, metadata=cases(None, 4.0))
+    found_inf: Tensor | None = field(default=None, metadata=cases(None, 0.0, 1.0))
 
 
 STEP_KEYWORDS = tuple(f.name for f in fields(StepOptions))

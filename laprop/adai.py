@@ -22,6 +22,7 @@ import torch
 from torch import Tensor
 from torch.optim.optimizer import Optimizer
 
+from ._signature import fill_arg_docs
 from .functional import state_dtype
 
 __all__ = ["Adai", "AdaiW"]
@@ -42,7 +43,7 @@ class Adai(Optimizer):
         eps: ε ∈ [0, 1): β1_t is clipped to at most 1 − ε (default 1e-3).
         weight_decay: w ≥ 0; L2 for ``Adai``, decoupled (θ ← θ − λ w θ) for ``AdaiW``.
         decoupled: decoupled weight decay (``AdaiW`` sets it).
-        maximize: maximise instead of minimise.
+        {maximize}
 
     State (per param): ``step``, ``exp_avg`` (m), ``exp_avg_sq`` (v), ``beta1_prod`` (P), kept
     in float32 for float16/bfloat16 params and in the param dtype otherwise.
@@ -144,3 +145,7 @@ class AdaiW(Adai):
                  weight_decay: float = 0.0, *, maximize: bool = False) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, decoupled=True,
                          maximize=maximize)
+
+
+# {maximize}: the entry of laprop._signature.ARG_DOCS, shared with LaProp
+Adai.__doc__ = fill_arg_docs(Adai.__doc__)

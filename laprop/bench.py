@@ -85,6 +85,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quick", action="store_true",
                     help="small workloads and few steps (a smoke test; timings meaningless)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="the smallest workloads, one step, no warm-up: checks that every "
+                         "candidate runs and the output has its keys, in seconds")
     args = ap.parse_args(argv)
     if not (1 <= args.steps <= MAX_STEPS and 0 <= args.warmup <= MAX_STEPS):
         ap.error(f"--steps must be in [1, {MAX_STEPS}] and --warmup in [0, {MAX_STEPS}]")
@@ -92,19 +95,24 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--device cuda: no CUDA device available")
     if args.quick:
         args.steps, args.warmup = min(args.steps, 3), min(args.warmup, 1)
+    if args.smoke:
+        args.steps, args.warmup = 1, 0
     return args
 
 
 # ------------------------------------------------------------------------------ workloads
 
-def workload_shapes(name: str, quick: bool = False) -> list[tuple[int, ...]]:
+def workload_shapes(name: str, quick: bool = False, smoke: bool = False
+                    ) -> list[tuple[int, ...]]:
     """Deterministic parameter shapes. ``single``: one 10M-element tensor. ``model``: a
     transformer-like stack (26M parameters in 149 tensors): token and position embeddings,
     12 blocks of LayerNorm + attention (qkv, out) + LayerNorm + MLP Linear layers with biases,
-    a final LayerNorm and an output projection. ``quick`` shrinks both (~0.7M, 0.2M)."""
+    a final LayerNorm and an output projection. ``quick`` shrinks both (0.2M, ~0.7M),
+    ``smoke`` further (4096 elements; ~12k in the same 149 tensors)."""
     if name == "single":
-        return [(200_000,)] if quick else [(10_000_000,)]
-    d, vocab, ctx = (64, 1024, 64) if quick else (384, 6144, 256)
+        return [(4096,)] if smoke else [(200_000,)] if quick else [(10_000_000,)]
+    d, vocab, ctx = ((8, 64, 8) if smoke else (64, 1024, 64) if quick
+                     else (384, 6144, 256))
     shapes: list[tuple[int, ...]] = [(vocab, d), (ctx, d)]
     for _ in range(12):
         shapes += [(d,), (d,), (3 * d, d), (3 * d,), (d, d), (d,),
@@ -193,7 +201,7 @@ def _timed(fn: Callable[[], Any], device: str) -> float:
 def run_workload(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """Time every candidate on one workload; return the results as a dict."""
     dtype, device = _DTYPES[args.dtype], args.device
-    shapes = workload_shapes(name, args.quick)
+    shapes = workload_shapes(name, args.quick, args.smoke)
     numel = sum(int(torch.Size(s).numel()) for s in shapes)
     cands = _candidates()
     live = [c for c in cands if c.make is not None]
@@ -282,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     names = ["single", "model"] if args.workload == "all" else [args.workload]
     out = {"device": args.device, "dtype": args.dtype, "torch": torch.__version__,
            "threads": torch.get_num_threads(), "steps": args.steps, "warmup": args.warmup,
-           "quick": args.quick, "workloads": []}
+           "quick": args.quick, "smoke": args.smoke, "workloads": []}
     import signal
     import sys
     import threading

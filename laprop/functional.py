@@ -1,6 +1,9 @@
 """The LaProp update as functions over lists of tensors: reference, foreach and fused paths.
 
-All three paths implement the same update (docs/optimizer-spec.md; paper Algorithms 1-4)::
+All three paths implement the update that :func:`laprop._rule.laprop_rule` states once
+(docs/optimizer-spec.md; paper Algorithms 1-4): the reference path applies it tensor by
+tensor, the foreach path regroups it into list operations and is checked against it
+(``tests/laprop/test_rule.py``)::
 
     n_t = ν n_{t−1} + (1 − ν) g_t²                               (Alg. 1)
     n̄_t = ν n̄_{t−1} + (1 − ν) g_t                                (Alg. 4, centered)
@@ -16,12 +19,12 @@ with c_m = 1 − μ^t, c_n = 1 − ν^t, μ = β1, ν = β2, λ_t = lr, w = weig
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import torch
 from torch import Tensor
 from torch.optim.optimizer import _get_value, _view_as_real
 
+from ._rule import bias_corrections, laprop_rule
 from ._signature import STEP_KEYWORDS, StepOptions, args_doc, check_signature, step_path
 
 __all__ = ["laprop"]
@@ -131,12 +134,14 @@ def choose_path(params: list[Tensor], *, foreach: bool | None, fused: bool | Non
 _FUSED_DTYPES = (torch.float64, torch.float32, torch.float16, torch.bfloat16)
 
 
-# torch.optim.optimizer._default_to_fused_or_foreach is not used: its default is foreach on
-# accelerators and the single-tensor loop on the CPU, and fused only when asked for; LaProp's
-# default is its fused C++ kernel on the CPU and foreach everywhere else (choose_path).
-# torch's _foreach_supported_types is not used either: it includes DTensor (FSDP2's
-# parameters), which the foreach ops take but the C++ kernel cannot (it reads local memory);
-# the fused kernel accepts plain tensors only.
+# torch.optim.optimizer._default_to_fused_or_foreach is not used (read again in torch 2.13):
+# its default is foreach on the devices of _get_foreach_kernels_supported_devices (cuda, xpu,
+# mtia, privateuse1) and the single-tensor loop on the CPU, and fused only when asked for
+# (use_fused, then on every device of _get_fused_kernels_supported_devices, CUDA included);
+# LaProp's default is its fused C++ kernel on the CPU and foreach everywhere else
+# (choose_path). torch's _foreach_supported_types is not used either: where torch.distributed
+# is set up it includes DTensor (FSDP2's parameters), which the foreach ops take but the C++
+# kernel cannot (it reads local memory); the fused kernel accepts plain tensors only.
 _PLAIN = (Tensor, torch.nn.Parameter)
 def _default_fused_ok(params: list[Tensor]) -> bool:
     if not params or torch.compiler.is_compiling():
@@ -150,16 +155,9 @@ def _default_fused_ok(params: list[Tensor]) -> bool:
     return cpu_kernel_available()
 
 
-def _bias_corrections(step_t: Tensor, beta1: float, beta2: float, capturable: bool,
-                      dtype: torch.dtype | None = None) -> tuple[Any, Any, Any]:
-    """(t, c_m, c_n): Python numbers, or device tensors when ``capturable`` (computed in the
-    state dtype ``dtype``, not in the float32 of the step counter, so that float64 runs keep
-    float64 bias corrections)."""
-    if capturable:
-        t = step_t.to(dtype) if dtype is not None else step_t
-        return step_t, 1 - torch.pow(beta1, t), 1 - torch.pow(beta2, t)
-    t = int(_get_value(step_t))
-    return t, 1 - beta1**t, 1 - beta2**t
+def _step_count(step_t: Tensor, capturable: bool) -> int | Tensor:
+    """t for the rule: the count tensor itself when ``capturable`` (no host sync), else an int."""
+    return step_t if capturable else int(_get_value(step_t))
 
 
 @step_path
@@ -168,60 +166,32 @@ def _single_tensor_laprop(
     exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], exp_avg_centers: list[Tensor],
     state_steps: list[Tensor], o: StepOptions,
 ) -> None:
-    """The readable reference: one tensor at a time, one equation per line.
-
-    For each param, with t the step after incrementing, c_m = 1 − μ^t, c_n = 1 − ν^t::
-
-        n_t = ν n_{t−1} + (1 − ν) g²                                  (Alg. 1)
-        n̄_t = ν n̄_{t−1} + (1 − ν) g                                   (Alg. 4, centered)
-        v_t = n_t − n̄_t²  if centered and t ≥ t_init and n_t − n̄_t² > 0,  else n_t
-        d_t = max(d_{t−1}, v_t) if amsgrad (Alg. 3),  else v_t
-        s_t = sqrt(d_t / c_n + ε) ("inside")  or  sqrt(d_t / c_n) + ε ("outside")
-        m_t = μ m_{t−1} + (1 − μ) λ g / s_t                           (0/0 := 0)
-        θ_{t+1} = (θ_t − m_t / c_m) · (1 − λ w)                        (Alg. 2)
+    """The reference: :func:`laprop._rule.laprop_rule` (the update, written once) applied to
+    one tensor at a time, its results written back in place.
 
     Half-precision params: g and θ are promoted to the float32 state dtype, the update is
     computed there and rounded once into θ. With ``differentiable=True`` every operation is
-    recorded by autograd (no ``out=`` arguments; the 0/0 := 0 guard divides by a safe
-    denominator so that its gradient is 0, not NaN). ``grad_scale``/``found_inf`` are applied
-    by :func:`laprop` before this runs.
+    recorded by autograd (the rule is out of place; ṽ enters it as a copy, since it is
+    overwritten here and autograd keeps ``maximum``'s inputs). ``grad_scale``/``found_inf``
+    are applied by :func:`laprop` before this runs.
     """
     if o.grad_scale is not None or o.found_inf is not None:
         raise RuntimeError("grad_scale/found_inf are applied by laprop() before this path")
     for i, param in enumerate(params):
-        grad = -grads[i] if o.maximize else grads[i]
         m, n, step_t = exp_avgs[i], exp_avg_sqs[i], state_steps[i]
+        vmax = max_exp_avg_sqs[i] if o.amsgrad else None
+        nbar = exp_avg_centers[i] if o.centered else None
         step_t += 1
-        t, c_m, c_n = _bias_corrections(step_t, o.beta1, o.beta2, o.capturable, n.dtype)
-        g = grad.to(n.dtype)  # float32 for half-precision params
-        # n_t = ν n_{t−1} + (1 − ν) g_t²
-        n.mul_(o.beta2).addcmul_(g, g, value=1 - o.beta2)
-        v = n
-        if o.centered:
-            # n̄_t = ν n̄_{t−1} + (1 − ν) g_t; v_t = n_t − n̄_t² once t ≥ t_init (if > 0)
-            nbar = exp_avg_centers[i]
-            nbar.mul_(o.beta2).add_(g, alpha=1 - o.beta2)
-            centered_v = n - nbar * nbar
-            v = torch.where((centered_v > 0) & (t >= o.t_init), centered_v, n)
-        if o.amsgrad:
-            # ṽ_t = max(ṽ_{t−1}, v_t)
-            vmax = max_exp_avg_sqs[i]
-            # (autograd keeps maximum's inputs: with differentiable=True it gets a copy)
-            vmax.copy_(torch.maximum(vmax.clone() if o.differentiable else vmax, v))
-            v = vmax
-        # s_t = sqrt(v_t / c_n + ε) (inside) or sqrt(v_t / c_n) + ε (outside)
-        s = (v / c_n + o.eps).sqrt() if o.eps_mode == "inside" else (v / c_n).sqrt() + o.eps
-        # u_t = g_t / s_t, with 0/0 := 0
-        zero = s == 0  # NaN gradients propagate (NaN == 0 is False)
-        u = torch.where(zero, torch.zeros_like(g), g / torch.where(zero, torch.ones_like(s), s))
-        # m_t = μ m_{t−1} + (1 − μ) λ u_t
-        m.mul_(o.beta1).add_(u * ((1 - o.beta1) * o.lr))
-        # θ_{t+1} = (θ_t − m_t / c_m)(1 − λ w)
-        new = (param.to(n.dtype) - m / c_m) * (1 - o.lr * o.weight_decay)
-        if o.differentiable:
-            param.copy_(new)
-        else:
-            param.copy_(new.to(param.dtype))
+        new = laprop_rule(o, param, grads[i], m, n,
+                          vmax.clone() if o.differentiable and vmax is not None else vmax,
+                          nbar, _step_count(step_t, o.capturable), o.lr)
+        m.copy_(new.exp_avg)
+        n.copy_(new.exp_avg_sq)
+        if vmax is not None:
+            vmax.copy_(new.max_exp_avg_sq)
+        if nbar is not None:
+            nbar.copy_(new.exp_avg_center)
+        param.copy_(new.param if o.differentiable else new.param.to(param.dtype))
 
 
 @step_path
@@ -336,9 +306,10 @@ def _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, o: StepOptions) -
     if isinstance(lr, Tensor):  # a 0-dim tensor lr works here, capturable or not
         lr = lr.to(p_l[0].device)
     torch._foreach_add_(s_l, 1)
-    steps = [_bias_corrections(s, o.beta1, o.beta2, o.capturable, n_l[0].dtype) for s in s_l]
-    c_m = [c[1] for c in steps]
-    c_n = [c[2] for c in steps]
+    ts = [_step_count(s, o.capturable) for s in s_l]
+    corrections = [bias_corrections(t, o.beta1, o.beta2, n_l[0].dtype) for t in ts]
+    c_m = [c[0] for c in corrections]
+    c_n = [c[1] for c in corrections]
     low = p_l[0].dtype in LOW_PRECISION
     g = [x.to(n_l[0].dtype) for x in g_l] if low else list(g_l)
     if o.maximize:
@@ -351,8 +322,8 @@ def _foreach_group_tensor(p_l, g_l, m_l, n_l, vm_l, nb_l, s_l, o: StepOptions) -
         torch._foreach_mul_(nb_l, o.beta2)
         torch._foreach_add_(nb_l, g, alpha=1 - o.beta2)
         cen = torch._foreach_sub(n_l, torch._foreach_mul(nb_l, nb_l))
-        v = [torch.where((c > 0) & (st[0] >= o.t_init), c, n)
-             for c, n, st in zip(cen, n_l, steps, strict=True)]
+        v = [torch.where((c > 0) & (t >= o.t_init), c, n)
+             for c, n, t in zip(cen, n_l, ts, strict=True)]
     if o.amsgrad:
         torch._foreach_maximum_(vm_l, v)
         v = vm_l

@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 from torch.optim.optimizer import Optimizer, _view_as_real
 
-from ._signature import args_doc
+from ._signature import fill_arg_docs
 from .functional import laprop, state_dtype
 
 __all__ = ["LaProp"]
@@ -140,15 +140,17 @@ class LaProp(Optimizer):
 
     Args:
         params: parameters or param groups (dicts), as for any torch optimizer.
-        lr: λ, a float or a 0-dim tensor (default 4e-4, the paper's recommendation). A
-            tensor lr works on every path, capturable or not (unlike ``torch.optim.Adam``,
-            whose foreach path needs ``capturable=True`` for it).
+        {lr}
+            Default 4e-4, the paper's recommendation. A tensor lr works on every path,
+            capturable or not (unlike ``torch.optim.Adam``, whose foreach path needs
+            ``capturable=True`` for it).
         betas: (μ, ν), each in [0, 1) (default (0.9, 0.999); the paper recommends
             μ = 0.8-0.9, ν = 0.95-0.999, and ν = 0-0.9 for noisy tasks).
-        eps: ε ≥ 0 (default 1e-15, the paper's).
-        weight_decay: w ≥ 0, decoupled as in LaPropW (Algorithm 2). The decay *scales with the
-            learning rate*: after the update the parameter is multiplied by (1 − lr · w), so
-            the paper's w_t equals ``lr * weight_decay`` (the AdamW convention).
+        {eps}
+            Default 1e-15, the paper's.
+        {weight_decay}
+            The decay *scales with the learning rate*, so the paper's w_t equals
+            ``lr * weight_decay`` (the AdamW convention).
         {flag_args}
 
     AMP: ``torch.amp.GradScaler`` drives LaProp through torch's fused-optimizer protocol
@@ -447,9 +449,8 @@ class LaProp(Optimizer):
         return loss
 
 
-# {flag_args}: the flags' entries of LaProp's Args, written once in laprop._signature.ARG_DOCS
-# (shared with laprop.functional.laprop)
+# {lr}, {eps}, {weight_decay}, {flag_args}: LaProp's Args entries, written once in
+# laprop._signature.ARG_DOCS (shared with laprop.functional.laprop and StepOptions)
 _FLAG_ARGS = ("amsgrad", "centered", "t_init", "eps_mode", "maximize", "foreach", "fused",
               "capturable", "differentiable")
-if LaProp.__doc__:  # None under python -OO
-    LaProp.__doc__ = LaProp.__doc__.replace("        {flag_args}", args_doc(_FLAG_ARGS))
+LaProp.__doc__ = fill_arg_docs(LaProp.__doc__, flag_args=_FLAG_ARGS)

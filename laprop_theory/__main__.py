@@ -1,12 +1,15 @@
 """``python -m laprop_theory <command> ...``: the theory toolkit's command line.
 
 Each command lives in its own module ``laprop_theory.cli.<name>`` exposing
-``add_arguments(parser)`` and ``run(args) -> int``; this file only dispatches. Bad arguments
-exit with code 2 and a one-line message on stderr (quoting at most 60 characters of any
-argument), and nothing is written; SIGINT or SIGTERM stops a command within a second, keeps
-what it found, and exits with code 130 (see :class:`laprop_theory.cli.common.Interrupts`).
-A command may set ``INTERRUPTS = "flag"`` (it polls ``args.interrupts``) instead of the default
-``"raise"`` (:class:`~laprop_theory.cli.common.Interrupted` is raised in the main thread).
+``add_arguments(parser)``, ``run(args) -> int``, ``HELP`` (its one line in ``--help``) and
+``ORDER`` (that line's place); :func:`commands` finds them, so a new command is one new module,
+and this file only dispatches. Bad arguments exit with code 2 and a one-line message on stderr
+(quoting at most 60 characters of any argument), and nothing is written; SIGINT or SIGTERM
+stops a command within a second, keeps what it found, and exits with code 130 (see
+:class:`laprop_theory.cli.common.Interrupts`). A command may set ``INTERRUPTS = "flag"`` (it
+polls ``args.interrupts``) instead of the default ``"raise"``
+(:class:`~laprop_theory.cli.common.Interrupted` is raised in the main thread), and
+``USES_Z3 = True`` to keep z3 from catching Ctrl-C itself.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import pkgutil
 import signal
 import sys
+from types import ModuleType
 
 from .cli.common import (
     EXIT_INTERRUPTED,
@@ -35,34 +40,40 @@ if __name__ == "__main__":  # Ctrl-C while the tools load: nothing found yet, st
     for _sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(_sig, _early_stop)
 
-COMMANDS: dict[str, str] = {
-    "check": "decide every step of the paper's claims (Props. 1-2, Table 1, Eq. 8, Thm. 1)",
-    "supremum": "exact supremum of the LaProp or Adam update size",
-    "search": "adversarial search for worst-case gradient sequences",
-    "regret": "empirical regret of the Theorem 1 variant against its bound",
-    "experiment": "the paper's experiments that fit on a CPU",
-    "report": "write every table and figure of the companion note",
-    "verify": "re-check the certificates of check --certificates with cvc5 and mpmath",
-    "atlas": "the searcher swept over (target, mu, nu, T) grids on Dask (resumable)",
-    "atlas-plot": "heat maps of an atlas folder (best/bound, Adam/LaProp, Prop. 2)",
-}
-USES_Z3 = ("check", "report")
+
+def commands() -> dict[str, ModuleType]:
+    """Every command, by name, in the order of ``--help``: each module of
+    :mod:`laprop_theory.cli` whose name does not start with ``_`` and that sets ``HELP``, sorted
+    by (``ORDER``, name); the command's name is the module's (``atlas-plot`` has a hyphen). A
+    module with ``add_arguments`` and ``run`` but no ``HELP``, or with ``HELP`` but no integer
+    ``ORDER``, raises :class:`TypeError` naming it."""
+    from . import cli
+
+    found = []
+    for info in pkgutil.iter_modules(cli.__path__):
+        if info.name.startswith("_") or info.ispkg:
+            continue
+        module = importlib.import_module(f"{cli.__name__}.{info.name}")
+        if not hasattr(module, "HELP"):
+            if hasattr(module, "add_arguments") and hasattr(module, "run"):
+                raise TypeError(f"{module.__name__} defines add_arguments and run but no HELP "
+                                "(its one line in python -m laprop_theory --help)")
+            continue  # a shared module (common), not a command
+        order = getattr(module, "ORDER", None)
+        if not isinstance(order, int) or isinstance(order, bool):
+            raise TypeError(f"{module.__name__} sets HELP but no integer ORDER (the place of "
+                            "its line in python -m laprop_theory --help)")
+        found.append((order, info.name, module))
+    return {name: module for _, name, module in sorted(found, key=lambda f: f[:2])}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="python -m laprop_theory", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    available = {}
-    for name, help_text in COMMANDS.items():
-        try:
-            module = importlib.import_module(f"laprop_theory.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"laprop_theory.cli.{name}":
-                continue  # command not built yet
-            raise
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    available = commands()
+    for name, module in available.items():
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
-        available[name] = module
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error("a command is required: " + ", ".join(available)
@@ -71,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     prefix = f"laprop_theory {args.command}"
     stop = Interrupts(args.command, mode=getattr(module, "INTERRUPTS", "raise"))
     args.interrupts = stop
-    z3_quiet = no_ctrl_c_in_z3() if args.command in USES_Z3 else contextlib.nullcontext()
+    z3_quiet = no_ctrl_c_in_z3() if getattr(module, "USES_Z3", False) else contextlib.nullcontext()
     with z3_quiet, stop:
         try:
             try:

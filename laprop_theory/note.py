@@ -1,7 +1,9 @@
-"""Every table, number and figure of the companion note ``paper/laprop-checked.tex``.
+"""Run everything the companion note ``paper/laprop-checked.tex`` reports, and write it.
 
-``write_report(out)`` (``python -m laprop_theory report --out paper/generated``) computes them
-from the library and writes:
+``write_report(out)`` (``python -m laprop_theory report --out paper/generated``) runs the
+checker, the Reddi et al. counterexample, the searcher and the atlas, reads the experiments'
+JSON records, draws the figures, and writes through the report layer
+(:mod:`laprop_theory.report`: the tables as data in ``tables``, written by ``tex``):
 
 * ``numbers.tex`` -- ``\\newcommand`` macros for every number the prose quotes;
 * ``summary.tex``, ``steps.tex``, ``errata.tex`` -- the checker's verdicts (per claim, per
@@ -17,235 +19,164 @@ from the library and writes:
 Only deterministic content goes into the ``.tex`` files (no timings), so regenerating the
 report reproduces them byte for byte; the staleness test relies on this. The checker's budget
 (``CHECK_BUDGET``) counts work, not seconds, so its verdicts are the same on any machine.
+This module only runs things; every table's rows come from :mod:`laprop_theory.report.tables`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import re
+import os
 import sys
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import mpmath
 
-from .numerics import F64, MP, mp_str
+from .experiments import names as experiment_names
+from .numerics import F64, MP
 from .proof.budget import DEFAULT as CHECK_BUDGET
 
 REDDI = {"C": "3", "alpha": "0.5", "mu": "0.3", "mp_steps": 600, "f64_steps": 30000}
 SEARCHES = (("prop2-statement", "0", "0.999", 2), ("laprop-update", "0.9", "0.999", 12),
             ("adam-update", "0.9", "0.999", 12))
 SEARCH_ROUNDS = 6
-EXPERIMENTS = ("rosenbrock", "adam-divergence", "deep-fc", "transformer-warmup")
+EXPERIMENTS = tuple(experiment_names())  # the experiments registry's order, read at import
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}"}
-_UNICODE = {"μ": r"$\mu$", "ν": r"$\nu$", "λ": r"$\lambda$", "γ": r"$\gamma$", "ε": r"$\epsilon$",
-            "ζ": r"$\zeta$", "σ": r"$\sigma$", "≤": r"$\le$", "≥": r"$\ge$", "→": r"$\to$",
-            "∞": r"$\infty$", "×": r"$\times$", "−": "-", "–": "--", "·": r"$\cdot$",
-            "√": r"$\surd$", "Σ": r"$\Sigma$", "Π": r"$\Pi$", "θ": r"$\theta$", "β": r"$\beta$",
-            "≈": r"$\approx$", "²": r"$^2$", "₁": r"$_1$", "₂": r"$_2$", "∈": r"$\in$",
-            "…": r"\dots{}", "’": "'", "“": "``", "”": "''"}
-
-
-def tex(text: Any) -> str:
-    """Escape plain text for LaTeX (special characters, and the Greek and math symbols the
-    library's messages use)."""
-    s = "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(text))
-    return "".join(_UNICODE.get(ch, ch) for ch in s)
-
-
-def _num(x: Any, digits: int = 6) -> str:
-    if x is None:
-        return "--"
-    if x == mpmath.inf:
-        return r"$\infty$"
-    return mp_str(x, digits)
-
-
-_GREEK = {"mu": r"\mu", "nu": r"\nu", "gamma": r"\gamma", "zeta": r"\zeta", "lambda": r"\lambda",
-          "sigma0": r"\sigma_0", "sigma1": r"\sigma_1"}
-
-
-def point_tex(point: dict[str, str]) -> str:
-    """A counterexample point {'mu': '0', 'g2': '2 (exact)', ...} as inline math."""
-    parts = []
-    for k, v in point.items():
-        name = _GREEK.get(k) or re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_{\2}", k)
-        value = v.split(" ")[0]
-        if not re.fullmatch(r"-?[0-9./e+-]+", value):
-            value = "\text{" + tex(value) + "}"
-        parts.append(f"${name} = {value}$")
-    return ", ".join(parts)
-
-
-def _macro(name: str, value: Any) -> str:
-    if not re.fullmatch(r"[A-Za-z]+", name):
-        raise ValueError(f"LaTeX macro names are letters only: {name!r}")
-    return f"\\newcommand{{\\{name}}}{{{value}}}"
-
-
-def _table(spec: str, head: Sequence[str], rows: Sequence[Sequence[str]], *,
-           long: bool = False) -> str:
-    env = "longtable" if long else "tabular"
-    lines = [f"\\begin{{{env}}}{{{spec}}}", "\\toprule", " & ".join(head) + r" \\",
-             "\\midrule"]
-    if long:
-        lines += ["\\endhead"]
-    lines += [" & ".join(r) + r" \\" for r in rows]
-    lines += ["\\bottomrule", f"\\end{{{env}}}"]
-    return "\n".join(lines) + "\n"
+__all__ = ["CHECK_BUDGET", "ReddiSetting", "check_results", "reddi_setting", "write_report"]
 
 
 # ----------------------------------------------------------------------------- the checker
 
 def check_results(budget: float = CHECK_BUDGET) -> list[Any]:
-    from .claims import all_claims
+    """Decide every step of the LaProp paper's claims at ``budget`` work units per step."""
+    from .claims import LAPROP, all_claims
     from .proof.decide import check_claim
 
-    return [r for c in all_claims() for r in check_claim(c, budget=budget)]
+    return [r for c in all_claims(LAPROP) for r in check_claim(c, budget=budget)]
 
 
-def summary_tex(results: list[Any]) -> str:
-    from .claims import claim_verdicts
+def check_numbers(results: list[Any], budget: float) -> dict[str, str]:
+    """The note's macros about the checker: step and claim counts, the budget, and Prop. 2's
+    verdict with the point of its counterexample."""
+    from .report.tables import step_counts
+    from .report.tex import point_tex
 
-    rows = []
-    for v in claim_verdicts(results):
-        rs = [r for r in results if r.claim == v.claim]
-        counts = [sum(r.verdict.status == s for r in rs) for s in ("proved", "refuted",
-                                                                 "unverified")]
-        rows.append([tex(v.claim), f"\\textbf{{{v.status}}} ({tex(v.rule)})", str(len(rs)),
-                     *map(str, counts)])
-    return _table("llrrrr", ["claim", "the claim (kernel rule)", "steps", "proved", "refuted",
-                             "unverified"], rows)
-
-
-def steps_tex(results: list[Any]) -> str:
-    rows = [[tex(r.claim), "\\texttt{" + tex(r.step.id) + "}", tex(r.step.eq),
-             tex(r.verdict.status), tex(r.verdict.method or "--")] for r in results]
-    return _table("lp{0.34\\textwidth}p{0.2\\textwidth}ll",
-                  ["claim", "step", "paper", "status", "method"], rows, long=True)
-
-
-def errata_tex(results: list[Any]) -> str:
-    items = []
-    for r in results:
-        v = r.verdict
-        if v.status != "refuted":
-            continue
-        point = point_tex((v.counterexample or {}).get("point", {}))
-        items.append(f"\\item {tex(r.step.eq or r.claim)} "
-                     f"(\\texttt{{{tex(r.claim)}/{tex(r.step.id)}}}): "
-                     f"{tex(r.step.justification)}. False"
-                     + (f" at {point}" if point else "") + ".")
-    return "\\begin{itemize}\\small\n" + "\n".join(items) + "\n\\end{itemize}\n"
-
-
-def theorem1_tex(results: list[Any]) -> str:
-    from .claims.theorem1 import conventions_verdict
-
-    rows = []
-    for key, v in conventions_verdict([r for r in results if r.claim == "theorem1"]).items():
-        bad = ", ".join(v["failing"] + v["undecided"])
-        rows.append([tex(key), "\\textbf{every line true}" if v["holds"] else "not all true",
-                     "\\texttt{" + tex(bad) + "}" if bad else "--"])
-    return _table("llp{0.45\\textwidth}", ["conventions", "lines of the corrected proof",
-                                           "failing steps"], rows)
+    counts = step_counts(results)
+    p2 = next(r for r in results if r.claim == "prop2-statement" and r.step.id == "statement")
+    return {"NSteps": str(len(results)), "NProved": str(counts["proved"]),
+            "NRefuted": str(counts["refuted"]), "NUnverified": str(counts["unverified"]),
+            "NClaims": str(len({r.claim for r in results})),
+            "NErrata": str(counts["refuted"]),
+            "CheckBudget": f"{budget:g}",
+            "PropTwoStatus": p2.verdict.status,
+            "PropTwoPoint": point_tex((p2.verdict.counterexample or {}).get("point", {}))}
 
 
 # ----------------------------------------------------------------------------- bounds
 
-BOUND_POINTS = (("0.9", "0.999", 1), ("0.9", "0.999", 10), ("0.9", "0.999", 1000),
-                ("0", "0.5", 2), ("0.5", "0.5", 5), ("0.9", "0.5", 20), ("0.9", "0", 3))
-
-
-def bounds_tex() -> str:
-    from .bounds.paper import prop1_bound, prop2_proof_bound, prop2_stated_bound
-    from .bounds.suprema import adam_supremum, laprop_supremum
-
-    rows = []
-    for mu, nu, t in BOUND_POINTS:
-        lap = laprop_supremum(mu, nu, t).value
-        adam = adam_supremum(mu, nu, t).value
-        stated = prop2_stated_bound(mu, nu)
-        flag = " \\textbf{(violated)}" if stated is not None and adam > stated else ""
-        rows.append([mu, nu, str(t), _num(lap), _num(prop1_bound(nu)), _num(adam),
-                     _num(stated) + flag, _num(prop2_proof_bound(mu, nu))])
-    return _table("lllrrrrr", ["$\\mu$", "$\\nu$", "$t$", "LaProp sup", "Prop.~1",
-                               "Adam sup", "Prop.~2 stated", "Prop.~2 proof (15)"], rows)
-
-
 def bound_numbers() -> dict[str, str]:
+    """The note's macros about the bounds: LaProp's supremum at t = 10⁴ and Prop. 1's bound
+    at (0.9, 0.999); Adam's limit (1 − μ)/√((1 − ν)(1 − μ²/ν)) there, and its supremum at
+    (0.9, 0.5, 20) where γ = μ/√ν > 1."""
     from .bounds.suprema import adam_supremum, laprop_supremum
+    from .report.tex import number
 
     with mpmath.workdps(30):
         nu = mpmath.mpf("0.999")
         lim = (1 - mpmath.mpf("0.9")) / mpmath.sqrt((1 - nu) * (1 - mpmath.mpf("0.81") / nu))
     return {
-        "LapSupTenK": _num(laprop_supremum("0.9", "0.999", 10000).value, 6),
-        "PropOneBound": _num(1 / mpmath.sqrt(1 - mpmath.mpf("0.999")), 6),
-        "AdamLimitDefault": _num(lim, 6),
-        "AdamSupTwenty": _num(adam_supremum("0.9", "0.5", 20).value, 6),
+        "LapSupTenK": number(laprop_supremum("0.9", "0.999", 10000).value, 6),
+        "PropOneBound": number(1 / mpmath.sqrt(1 - mpmath.mpf("0.999")), 6),
+        "AdamLimitDefault": number(lim, 6),
+        "AdamSupTwenty": number(adam_supremum("0.9", "0.5", 20).value, 6),
     }
 
 
 # ----------------------------------------------------------------------------- Reddi et al.
 
-def reddi(out: Path) -> tuple[str, dict[str, str]]:
-    from . import regret as RG
-    from .figures import reddi_figure
+@dataclass(frozen=True)
+class ReddiSetting:
+    """One setting of the Reddi, Kale & Kumar (2018) counterexample run through Adam,
+    AMSGrad, LaProp and AmsProp: the outcomes (:func:`laprop_theory.regret.reddi_outcomes`)
+    of the mpmath runs (``mp_steps``) and of the float64 runs (``f64_steps``) drawn in
+    ``figure``."""
 
-    C, alpha, mu = REDDI["C"], REDDI["alpha"], REDDI["mu"]
-    algs = RG.reddi_algorithms(C, alpha, mu)
-    mp_runs = {n: RG.run_reddi(a, REDDI["mp_steps"], C=C, backend=MP, dps=30, name=n)
+    C: str
+    alpha: str
+    mu: str
+    mp_steps: int
+    f64_steps: int
+    mp: dict[str, dict[str, Any]]
+    f64: dict[str, dict[str, Any]]
+    figure: Path
+
+
+def reddi_setting(C: str, alpha: str, mu: str, *, mp_steps: int, f64_steps: int, dps: int,
+                  figure: str | Path, title: str = "") -> ReddiSetting:
+    """Run f_t(x) = C x (t mod 3 = 1) else −x on [−1, 1] with ν = 1/(1 + C²),
+    α_t = α/√t, β1 = ``mu`` (:func:`laprop_theory.regret.reddi_algorithms`): each algorithm
+    for ``mp_steps`` steps in mpmath at ``dps`` digits (the reported outcomes) and for
+    ``f64_steps`` in float64 (the figure, written to ``figure`` in one step: a run stopped
+    midway leaves no partial file)."""
+    from . import regret
+    from .figures import reddi_figure  # matplotlib only when a figure is drawn
+
+    algs = regret.reddi_algorithms(C, alpha, mu)
+    mp_runs = {n: regret.run_reddi(a, mp_steps, C=C, backend=MP, dps=dps, name=n)
                for n, a in algs.items()}
-    f64_runs = {n: RG.run_reddi(a, REDDI["f64_steps"], C=C, backend=F64, name=n)
+    f64_runs = {n: regret.run_reddi(a, f64_steps, C=C, backend=F64, name=n)
                 for n, a in algs.items()}
-    reddi_figure(f64_runs, out / "reddi.png")
-    mp_o, f_o = RG.reddi_outcomes(mp_runs), RG.reddi_outcomes(f64_runs)
-    rows = [[n, mp_o[n]["avg_regret_T"][:8], mp_o[n]["mean_x_last"][:7],
-             f_o[n]["avg_regret_T"][:8], f_o[n]["mean_x_last"][:7],
-             "$R/T\\to 0$" if f_o[n]["converges"] else "no"] for n in algs]
-    table = _table("lrrrrl", ["algorithm", f"$R/T$, $T={REDDI['mp_steps']}$ (mp)",
-                              "$x$ tail", f"$R/T$, $T={REDDI['f64_steps']}$", "$x$ tail",
-                              "verdict"], rows)
-    nums = {"ReddiC": C, "ReddiMu": mu, "ReddiAlpha": alpha,
-            "ReddiStepsMP": str(REDDI["mp_steps"]), "ReddiStepsF": str(REDDI["f64_steps"])}
-    return table, nums
+    figure = Path(figure)
+    figure.parent.mkdir(parents=True, exist_ok=True)
+    tmp = figure.parent / f".{figure.stem}.partial-{os.getpid()}.png"
+    try:
+        reddi_figure(f64_runs, tmp, title=title)
+        os.replace(tmp, figure)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return ReddiSetting(C, alpha, mu, mp_steps, f64_steps, regret.reddi_outcomes(mp_runs),
+                        regret.reddi_outcomes(f64_runs), figure)
+
+
+def _reddi(out: Path) -> tuple[str, dict[str, str]]:
+    from .report.tables import reddi_table
+    from .report.tex import render
+
+    s = reddi_setting(REDDI["C"], REDDI["alpha"], REDDI["mu"], mp_steps=REDDI["mp_steps"],
+                      f64_steps=REDDI["f64_steps"], dps=30, figure=out / "reddi.png")
+    nums = {"ReddiC": s.C, "ReddiMu": s.mu, "ReddiAlpha": s.alpha,
+            "ReddiStepsMP": str(s.mp_steps), "ReddiStepsF": str(s.f64_steps)}
+    return render(reddi_table(s.mp, s.f64, s.mp_steps, s.f64_steps)), nums
 
 
 # ----------------------------------------------------------------------------- the searcher
 
-def searches() -> tuple[str, dict[str, str]]:
+def run_searches() -> list[dict[str, Any]]:
+    """The searcher on each of :data:`SEARCHES` (seed 0, :data:`SEARCH_ROUNDS` rounds, 50
+    digits, one worker): the :func:`laprop_theory.search.result.build_result` records."""
     from .search.engine import Problem, RunLimits, search
     from .search.result import build_result
 
-    rows, nums = [], {}
-    for k, (target, mu, nu, T) in enumerate(SEARCHES):
+    records = []
+    for target, mu, nu, T in SEARCHES:
         problem = Problem(target, mu, nu, T)
         state, why = search(problem, seed=0, dps=50, workers=1,
                             limits=RunLimits(time_limit=None, rounds=SEARCH_ROUNDS))
-        r = build_result(problem, state, seed=0, dps=50, stopped=why)
-        cert = r["certified_violation"]
-        rows.append(["\\texttt{" + tex(target) + "}", mu, nu, str(T), _short(r["best_value"]),
-                     _short(r["exact_supremum"]), _short(r["bound"]),
-                     "yes" if cert else "no"])
-        if k == 0:
-            nums["SearchPropTwoValue"] = _short(r["best_value"], 12)
-            nums["SearchPropTwoSeq"] = ", ".join(_short(s, 4) for s in r["sequence"])
-    table = _table("lllrrrrl", ["target", "$\\mu$", "$\\nu$", "$T$", "best found",
-                                "exact sup", "paper's bound", "certified violation"], rows)
-    return table, nums
+        records.append(build_result(problem, state, seed=0, dps=50, stopped=why))
+    return records
 
 
-def _short(s: Any, digits: int = 10) -> str:
-    if s is None:
-        return "--"
-    if s == "inf":
-        return r"$\infty$"
-    return mp_str(mpmath.mpf(s), digits)
+def search_numbers(records: list[dict[str, Any]]) -> dict[str, str]:
+    """The note's macros about the first search (Prop. 2's statement): the best value found
+    and the gradient sequence that reaches it."""
+    from .report.tex import number
+
+    first = records[0]
+    return {"SearchPropTwoValue": number(first["best_value"], 12),
+            "SearchPropTwoSeq": ", ".join(number(s, 4) for s in first["sequence"])}
 
 
 # ----------------------------------------------------------------------------- atlas
@@ -263,6 +194,7 @@ def atlas(out: Path) -> dict[str, str]:
     from .atlas.grid import make_grid
     from .atlas.plot import adam_over_laprop_figure
     from .atlas.point import DEFAULT_BUDGET, compute_point
+    from .report.tex import number
 
     targets, mus, nus, steps = ATLAS_GRID
     rows = [compute_point(p) for p in make_grid(list(targets), list(mus), list(nus),
@@ -274,18 +206,20 @@ def atlas(out: Path) -> dict[str, str]:
                  for m in mus for n in nus), key=lambda x: x[0])
     gap = max(abs(mpmath.mpf(r["exact_supremum"]) - mpmath.mpf(r["best_value"]))
               / mpmath.mpf(r["exact_supremum"]) for r in rows)
-    return {"AtlasPoints": str(len(rows)), "AtlasWorstRatio": _short(str(worst[0]), 6),
+    return {"AtlasPoints": str(len(rows)), "AtlasWorstRatio": number(str(worst[0]), 6),
             "AtlasWorstMu": worst[1], "AtlasWorstNu": worst[2],
             "AtlasMaxGap": mpmath.nstr(gap, 2, min_fixed=0, max_fixed=0)}
 
 
 # ----------------------------------------------------------------------------- experiments
 
-def experiments(records_dir: Path, out: Path) -> str:
+def experiment_records(records_dir: Path, out: Path) -> dict[str, dict[str, Any]]:
+    """The JSON record of each of :data:`EXPERIMENTS` in ``records_dir`` (full runs only),
+    each experiment's figures drawn into ``out``."""
     from .experiments.plots import plot
 
-    rows = []
-    for name in EXPERIMENTS:
+    records = {}
+    for name in experiment_names():  # the registry, read now: a new experiment is listed
         path = records_dir / f"{name}.json"
         if not path.is_file():
             raise FileNotFoundError(f"experiment record missing: {path} (run `python -m "
@@ -294,10 +228,8 @@ def experiments(records_dir: Path, out: Path) -> str:
         if rec.get("quick"):
             raise ValueError(f"{path} is a --quick record; the note reports full runs")
         plot(rec, out)
-        rows.append(["\\texttt{" + tex(name) + "}", tex(rec["claim"]),
-                     f"\\textbf{{{tex(rec['status'])}}}: " + tex(rec["verdict"])])
-    return _table("lp{0.3\\textwidth}p{0.48\\textwidth}", ["experiment", "the paper's claim",
-                                                            "verdict here"], rows)
+        records[name] = rec
+    return records
 
 
 # ----------------------------------------------------------------------------- all of it
@@ -305,7 +237,10 @@ def experiments(records_dir: Path, out: Path) -> str:
 def write_report(out: str | Path, *, records_dir: str | Path = "docs/figures",
                  budget: float = CHECK_BUDGET, progress: bool = False) -> list[Path]:
     """Write every generated file of the note into ``out``; returns their paths."""
+    from .claims import claim_verdicts
     from .figures import adam_supremum_map, update_bounds_figure
+    from .report import tables
+    from .report.tex import errata_list, macros, render
 
     out, records_dir = Path(out), Path(records_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -317,36 +252,31 @@ def write_report(out: str | Path, *, records_dir: str | Path = "docs/figures",
     say("checking every claim ...")
     results = check_results(budget)
     files: dict[str, str] = {
-        "summary.tex": summary_tex(results), "steps.tex": steps_tex(results),
-        "errata.tex": errata_tex(results), "theorem1.tex": theorem1_tex(results),
+        "summary.tex": render(tables.summary_table(claim_verdicts(results), results)),
+        "steps.tex": render(tables.steps_table(results)),
+        "errata.tex": errata_list(tables.errata_table(results)),
+        "theorem1.tex": render(tables.theorem1_table(results)),
     }
-    counts = {s: sum(r.verdict.status == s for r in results)
-              for s in ("proved", "refuted", "unverified")}
-    p2 = next(r for r in results if r.claim == "prop2-statement" and r.step.id == "statement")
-    p2_point = point_tex((p2.verdict.counterexample or {}).get("point", {}))
-    nums = {"NSteps": str(len(results)), "NProved": str(counts["proved"]),
-            "NRefuted": str(counts["refuted"]), "NUnverified": str(counts["unverified"]),
-            "NClaims": str(len({r.claim for r in results})),
-            "NErrata": str(counts["refuted"]),
-            "CheckBudget": f"{budget:g}",
-            "PropTwoStatus": p2.verdict.status, "PropTwoPoint": p2_point}
+    nums = check_numbers(results, budget)
     say("bounds ...")
-    files["bounds.tex"] = bounds_tex()
+    files["bounds.tex"] = render(tables.bounds_table())
     nums.update(bound_numbers())
     update_bounds_figure("0.9", "0.999", 60, path=out / "update-bounds.png")
     update_bounds_figure("0.9", "0.5", 30, path=out / "update-bounds-coupled.png")
     adam_supremum_map(50, path=out / "adam-map.png")
     say("Reddi et al. counterexample ...")
-    files["reddi.tex"], more = reddi(out)
+    files["reddi.tex"], more = _reddi(out)
     nums.update(more)
     say("searcher ...")
-    files["search.tex"], more = searches()
-    nums.update(more)
+    searched = run_searches()
+    files["search.tex"] = render(tables.search_table(searched))
+    nums.update(search_numbers(searched))
     say("atlas ...")
     nums.update(atlas(out))
     say("experiments ...")
-    files["experiments.tex"] = experiments(records_dir, out)
-    files["numbers.tex"] = "\n".join(_macro(k, v) for k, v in sorted(nums.items())) + "\n"
+    files["experiments.tex"] = render(tables.experiments_table(
+        experiment_records(records_dir, out)))
+    files["numbers.tex"] = macros(nums)
     written = []
     for name, text in files.items():
         path = out / name

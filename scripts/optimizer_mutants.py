@@ -4,7 +4,7 @@ Usage: ``python scripts/optimizer_mutants.py``
 
 For each mutant, the project is copied to a temporary folder, one line of the single-tensor
 reference path (``laprop/functional.py``) is changed, and the property tests of
-``tests/test_theory_bridge.py`` that run the single-tensor path are executed in the copy (the
+``tests/theory/test_theory_bridge.py`` that run the single-tensor path are executed in the copy (the
 script checks that the copy is the ``laprop`` that gets imported). A mutant is *killed* when
 at least one test fails. The unmodified package is run first as a control: it must pass.
 """
@@ -40,7 +40,7 @@ MUTANTS: list[tuple[str, str, str]] = [
      "m.mul_(beta1).add_(u * lr)"),
 ]
 
-TESTS = ["tests/test_theory_bridge.py", "-k",
+TESTS = ["tests/theory/test_theory_bridge.py", "-k",
          "(single or table1) and not half", "-x", "-q", "-p", "no:cacheprovider"]
 
 

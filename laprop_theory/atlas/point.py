@@ -39,8 +39,8 @@ __all__ = ["DEFAULT_BUDGET", "ROW_FIELDS", "STOP_GAP", "compute_point"]
 DEFAULT_BUDGET = 100_000
 """Default work budget per point, in objective evaluations: one round of the searcher costs
 about 10 000 (T = 2) to 72 000 (T = 50) evaluations, and one round already reaches the exact
-supremum of ``laprop-update`` and ``adam-update`` to 1e-12 for T ≤ 50 (tests/test_atlas.py,
-docs/atlas.md)."""
+supremum of ``laprop-update`` and ``adam-update`` to 1e-12 for T ≤ 50
+(tests/theory/atlas/test_atlas.py, docs/atlas.md)."""
 STOP_GAP = mpmath.mpf("1e-12")
 """A point stops once its best value is within this relative gap of the exact supremum."""
 

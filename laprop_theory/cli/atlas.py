@@ -50,6 +50,9 @@ from .common import (
     show_progress,
 )
 
+HELP = "the searcher swept over (target, mu, nu, T) grids on Dask (resumable)"
+ORDER = 8  # HELP, at place ORDER: this command's line in --help
+
 INTERRUPTS = "flag"  # the sweep polls the flag between rows
 MAX_STEPS = 10_000
 MAX_POINTS = 1_000_000

@@ -1,5 +1,7 @@
-"""``check``: decide every step of the paper's claims (laprop_theory.proof.decide) and judge
-each claim with the proof kernel (laprop_theory.proof.kernel).
+"""``check``: decide every step of the papers' claims (laprop_theory.proof.decide) and judge
+each claim with the proof kernel (laprop_theory.proof.kernel). ``--paper`` selects papers
+(:func:`laprop_theory.claims.papers`), ``--file`` checks a user's proof file instead
+(:func:`laprop_theory.claims.load_file`, docs/writing-a-proof.md).
 
 Everything printed on stdout is a function of the claims, ``--budget`` (work units) and
 ``--seed``: the same on any machine under any load. Only ``--json``'s per-step ``seconds``
@@ -10,13 +12,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from ..claims import all_claims, claim_verdicts
-from ..claims.errata import errata
+from ..claims import (
+    LAPROP,
+    ClaimFileError,
+    claim_verdicts,
+    load_file,
+    paper_claims,
+    paper_of,
+)
+from ..claims import papers as known_papers
 from ..proof.budget import DEFAULT as DEFAULT_BUDGET
-from ..proof.core import StepResult
+from ..proof.core import Claim, StepResult
 from ..proof.decide import check_claim
+from ..report import tables, text
 from .common import (
     EXIT_INTERRUPTED,
     CLIError,
@@ -29,12 +40,24 @@ from .common import (
     seed,
 )
 
+HELP = ("decide every step of the papers' claims (LaProp 2020, Adam 2015, AMSGrad 2018) or "
+        "of your own proof file (--file)")
+ORDER = 1  # HELP, at place ORDER: this command's line in --help
+USES_Z3 = True  # z3 leaves Ctrl-C to the command (common.no_ctrl_c_in_z3)
+
 MAX_BUDGET = 1e6  # validation only: a positive finite number (its unit is the checker's)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--claim", action="append", metavar="ID",
                    help="only this claim (repeatable); default: all")
+    p.add_argument("--paper", action="append", metavar="P",
+                   help="only the claims of this paper: laprop2020, adam2015 or amsgrad2018 "
+                        "(repeatable); default: every paper")
+    p.add_argument("--file", action="append", metavar="PATH", type=path_text("--file"),
+                   help="check the claims of your own proof file instead of the built-in "
+                        "ones: a Python file whose claims() returns a list of "
+                        "laprop_theory.proof.Claim (repeatable; see docs/writing-a-proof.md)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--budget", type=positive_number("budget", MAX_BUDGET),
                    default=DEFAULT_BUDGET,
@@ -47,8 +70,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seed of the counterexample sampler, in [0, 2^32 - 1]")
     p.add_argument("--errata", action="store_true", help="print the generated errata list")
     p.add_argument("--markdown", metavar="PATH", type=path_text("--markdown"),
-                   help="also write the verdict and tight-bound tables as markdown to PATH "
-                        "(e.g. docs/theory-verdicts.md)")
+                   help="also write markdown to PATH: when the selection holds LaProp "
+                        "(laprop2020) claims, their verdict, errata and tight-bound tables "
+                        "(docs/theory-verdicts.md; the other papers' steps are left out); "
+                        "otherwise each selected paper's (or --file's) verdict tables, errata "
+                        "and undecided steps (e.g. --paper adam2015 --paper amsgrad2018 "
+                        "--markdown docs/other-papers.md)")
     from .verify import certificates_dir
 
     p.add_argument("--certificates", metavar="DIR", type=certificates_dir,
@@ -65,7 +92,7 @@ def result_record(r: StepResult) -> dict[str, Any]:
             "relation": r.step.text(),
             "domain": r.step.domain.describe(), "note": r.step.note,
             "work": v.work, "kind": step_kind(r),
-            "seconds": round(v.seconds, 3)}
+            "seconds": round(v.seconds, 3), "paper": r.extra.get("paper")}
 
 
 def step_kind(r: StepResult) -> str:
@@ -82,64 +109,66 @@ def step_kind(r: StepResult) -> str:
     return "general"
 
 
-def summary_table(verdicts: list[Any]) -> str:
-    """One row per claim: claim, status, rule, scope; blocked_by when unverified."""
-    rows = [("claim", "status", "rule", "scope")]
-    for v in verdicts:
-        scope = v.scope or "-"
-        if v.blocked_by:
-            scope += f"  [blocked by {', '.join(v.blocked_by)}]"
-        elif v.status == "unverified" and v.detail:
-            scope += f"  [{v.detail}]"
-        rows.append((v.claim, v.status, v.rule, scope))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True))
-                     + "  " + row[3] for row in rows)
+def select_claims(claim_ids: list[str] | None = None, papers: list[str] | None = None,
+                  files: list[str] | None = None) -> list[tuple[str, Claim]]:
+    """The claims to check, each with its paper: the built-in claims of ``papers`` (None:
+    every paper), or the claims of the user's ``files`` (paper: the file's stem), cut down to
+    ``claim_ids`` when given. Raises :class:`CLIError` naming an unknown paper or claim, or
+    the problem with a file."""
+    if files and papers:
+        raise CLIError("--file and --paper cannot be combined: --file checks only the "
+                       "claims of its files")
+    if files:
+        pairs: list[tuple[str, Claim]] = []
+        for f in files:
+            try:
+                pairs += [(Path(f).stem, c) for c in load_file(f)]
+            except ClaimFileError as exc:
+                raise CLIError(str(exc)) from None
+        ids = [c.id for _, c in pairs]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise CLIError(f"duplicate claim ids across the --file files: {dupes}")
+    else:
+        known_p = known_papers()
+        for p in papers or ():
+            if p not in known_p:
+                raise CLIError(f"unknown paper {quote(p)}; known: {', '.join(known_p)}")
+        pairs = paper_claims(papers)
+    if claim_ids:
+        known = {c.id: (p, c) for p, c in pairs}
+        unknown = [c for c in claim_ids if c not in known]
+        owner = paper_of() if unknown and papers else {}
+        if unknown and unknown[0] in owner:
+            raise CLIError(f"claim {quote(unknown[0])} is in paper {owner[unknown[0]]}, not in "
+                           f"--paper {', '.join(dict.fromkeys(papers or ()))}")
+        if unknown:
+            raise CLIError(f"unknown claim {quote(unknown[0])}; known: "
+                           f"{', '.join(known) or '(none)'}")
+        pairs = [known[c] for c in claim_ids]
+    return pairs
 
 
 def run_check(claim_ids: list[str] | None, budget: float, seed: int = 0,
               progress: bool = False, sink: list[StepResult] | None = None,
-              ) -> list[StepResult]:
-    """Decide the selected claims (all if ``claim_ids`` is None). ``sink``: a list that
-    receives each claim's results as soon as they are decided (what an interrupt keeps)."""
+              papers: list[str] | None = None,
+              claims: list[tuple[str, Claim]] | None = None) -> list[StepResult]:
+    """Decide the selected claims (all if ``claim_ids`` is None and ``papers`` is None; see
+    :func:`select_claims`); ``claims``: (paper, claim) pairs to check instead (a user's
+    file). Each result's ``extra["paper"]`` names its paper. ``sink``: a list that receives
+    each claim's results as soon as they are decided (what an interrupt keeps)."""
     if budget <= 0:
         raise CLIError(f"--budget must be > 0, got {budget}")
-    claims = all_claims()
-    known = {c.id: c for c in claims}
-    if claim_ids:
-        unknown = [c for c in claim_ids if c not in known]
-        if unknown:
-            raise CLIError(f"unknown claim {quote(unknown[0])}; known: {', '.join(known)}")
-        claims = [known[c] for c in claim_ids]
+    pairs = select_claims(claim_ids, papers) if claims is None else claims
     out: list[StepResult] = [] if sink is None else sink
-    for c in claims:
+    for paper, c in pairs:
         if progress:
             print(f"checking {c.id} ...", file=sys.stderr, flush=True)
-        out.extend(check_claim(c, budget=budget, seed=seed))
+        decided = check_claim(c, budget=budget, seed=seed)
+        for r in decided:
+            r.extra["paper"] = paper
+        out.extend(decided)
     return out
-
-
-def short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def table(results: list[StepResult]) -> str:
-    """The human table: claim, step, eq, status, method, short detail."""
-    rows = [("claim", "step", "eq", "status", "method", "detail")]
-    for r in results:
-        v = r.verdict
-        detail = v.detail
-        if v.counterexample:
-            pt = ", ".join(f"{k}={x.split(' ')[0]}" for k, x in v.counterexample["point"].items())
-            detail = f"at {pt or 'the given values'}: {v.counterexample['violation']}"
-        rows.append((r.claim, r.step.id, short(r.step.eq, 22), v.status, v.method or "-",
-                     short(detail, 70)))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = []
-    for row in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:5], widths, strict=True))
-                     + "  " + row[5])
-    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -150,41 +179,65 @@ def run(args: argparse.Namespace) -> int:
     stop = args.interrupts
     stop.emergency = lambda: stop.once(lambda: _interrupted(list(done), args.json))
     try:
+        selected = select_claims(args.claim, args.paper, args.file)
         results = run_check(args.claim, args.budget, args.seed, progress=not args.json,
-                            sink=done)
+                            sink=done, claims=selected)
     except Interrupted:
         stop.once(lambda: _interrupted(list(done), args.json))
         return EXIT_INTERRUPTED
-    if args.markdown:
-        from ..claims.report import write_theory_verdicts
+    laprop = [] if args.file else [r for r in results if r.extra.get("paper") == LAPROP]
+    if args.markdown and laprop:
+        from ..report.markdown import write_theory_verdicts
 
-        write_theory_verdicts(results, args.markdown, time.monotonic() - t0)
+        write_theory_verdicts(laprop, args.markdown)
+    elif args.markdown:
+        from ..report.papers import write_papers_markdown
+
+        write_papers_markdown(results, args.markdown, [c for _, c in selected],
+                              list(dict.fromkeys(args.paper or ())), markdown_command(args))
     if args.certificates:
         from ..proof.certificates import write_certificates
 
         write_certificates(results, args.certificates)
     if args.summary:
-        verdicts = claim_verdicts(results)
+        verdicts = claim_verdicts(results, [c for _, c in selected])
+        owner = {c.id: p for p, c in selected}
         if args.json:
-            emit_json([v.record() for v in verdicts])
+            emit_json([{**v.record(), "paper": owner[v.claim]} for v in verdicts])
         else:
-            print(summary_table(verdicts))
+            print(text.render(tables.summary_table(verdicts, results)))
+            if args.errata:
+                _print_errata(results)
         return 0
     if args.json:
         emit_json([result_record(r) for r in results])
         return 0
-    print(table(results))
-    counts = {s: sum(r.verdict.status == s for r in results)
-              for s in ("proved", "refuted", "unverified")}
-    work = sum(r.verdict.work for r in results)
-    print(f"\n{len(results)} steps: {counts['proved']} proved, {counts['refuted']} refuted, "
-          f"{counts['unverified']} unverified ({work} work units)")
+    print(text.render(tables.steps_table(results)))
+    print("\n" + text.counts_line(len(results), tables.step_counts(results),
+                                  sum(r.verdict.work for r in results)))
     print(f"({time.monotonic() - t0:.1f} s)", file=sys.stderr)
     if args.errata:
-        print("\nErrata (generated from the refuted steps):")
-        for line in errata(results):
-            print(f"- {line}")
+        _print_errata(results)
     return 0
+
+
+def markdown_command(args: argparse.Namespace) -> str:
+    """The command line that writes ``args.markdown`` again (the header of the file)."""
+    words = [f"--file {f}" for f in args.file or ()]
+    words += [f"--paper {p}" for p in dict.fromkeys(args.paper or ())]
+    words += [f"--claim {c}" for c in args.claim or ()]
+    if args.budget != DEFAULT_BUDGET:
+        words.append(f"--budget {args.budget:g}")
+    if args.seed:
+        words.append(f"--seed {args.seed}")
+    return " ".join(["python -m laprop_theory check", *words, "--markdown", args.markdown])
+
+
+def _print_errata(results: list[StepResult]) -> None:
+    listing = tables.errata_table(results)
+    print(f"\n{listing.title}:")
+    if listing.rows:
+        print(text.errata_list(listing))
 
 
 def _interrupted(results: list[StepResult], as_json: bool) -> None:
@@ -194,6 +247,6 @@ def _interrupted(results: list[StepResult], as_json: bool) -> None:
         emit_json({"stopped": "interrupted", "steps": [result_record(r) for r in results]})
     else:
         if results:
-            print(table(results))
+            print(text.render(tables.steps_table(results)))
         print(f"\nstopped: interrupted after {len(results)} steps "
               f"({len({r.claim for r in results})} claims)")

@@ -40,16 +40,19 @@ from .common import (
     show_progress,
 )
 
+HELP = "the paper's experiments that fit on a CPU"
+ORDER = 5  # HELP, at place ORDER: this command's line in --help
+
 MAX_SEEDS = 100
 """The full runs use 3-10 seeds; the run time grows linearly with them."""
 MAX_THREADS = 64
 
 
 def add_arguments(p) -> None:  # noqa: ANN001
-    from ..experiments import EXPERIMENTS
+    from ..experiments import names
 
     p.add_argument("name", metavar="NAME",
-                   help="one of: " + ", ".join(EXPERIMENTS) + " ('all' runs each, skipping "
+                   help="one of: " + ", ".join(names()) + " ('all' runs each, skipping "
                         "those whose record in --out is complete and current)")
     p.add_argument("--quick", action="store_true", help="the seconds-long test-suite version")
     p.add_argument("--seeds", type=bounded_int("seeds", 1, MAX_SEEDS), default=None,
@@ -69,11 +72,11 @@ def fingerprint(name: str) -> str:
 
     import laprop
 
-    from .. import experiments
+    from ..experiments import registry
 
-    exp_dir = Path(experiments.__file__).parent
-    files = [exp_dir / f"{name.replace('-', '_')}.py", exp_dir / "common.py",
-             exp_dir / "plots.py", *sorted(Path(laprop.__file__).parent.glob("*.py"))]
+    exp_dir = Path(registry.__file__).parent
+    files = [registry.entry(name).path, exp_dir / "common.py", exp_dir / "plots.py",
+             exp_dir / "registry.py", *sorted(Path(laprop.__file__).parent.glob("*.py"))]
     h = hashlib.sha256(torch.__version__.encode())
     for f in files:
         h.update(f.name.encode())
@@ -101,18 +104,18 @@ def current_record(out: Path, name: str, quick: bool, seeds: int | None) -> dict
 
 
 def run(args) -> int:  # noqa: ANN001
-    from ..experiments import EXPERIMENTS
+    from ..experiments import names as experiment_names
 
-    if args.name != "all" and args.name not in EXPERIMENTS:
+    known = experiment_names()
+    if args.name != "all" and args.name not in known:
         raise CLIError(f"unknown experiment {quote(args.name)}; choose from "
-                       + ", ".join(EXPERIMENTS) + ", all")
-    names = list(EXPERIMENTS) if args.name == "all" else [args.name]
+                       + ", ".join(known) + ", all")
+    names = known if args.name == "all" else [args.name]
     out = check_output_dir(args.out, "--out")
     import torch
     from tqdm import tqdm
 
-    from ..experiments import get
-    from ..experiments.plots import plot
+    from ..experiments import load
 
     torch.set_num_threads(args.threads)
     records: list[dict[str, Any]] = []
@@ -128,12 +131,12 @@ def run(args) -> int:  # noqa: ANN001
                     if not args.json:
                         print(rec["verdict_line"], flush=True)
                     continue
-            mod = get(name)
-            with tqdm(total=mod.units(args.quick, args.seeds), desc=name, unit="run",
+            exp = load(name)
+            with tqdm(total=exp.units(args.quick, args.seeds), desc=name, unit="run",
                       leave=False, disable=not show_progress(), file=sys.stderr) as bar:
-                rec = mod.run(quick=args.quick, seeds=args.seeds, tick=bar.update)
+                rec = exp.run(quick=args.quick, seeds=args.seeds, tick=bar.update)
             data = rec.to_json()
-            data["figures"] = _write(out, name, data, plot, args)
+            data["figures"] = _write(out, name, data, exp.plot, args)
             records.append(data)
             if not args.json:
                 print(rec.verdict_line(), flush=True)

@@ -11,15 +11,15 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 from typing import Any
 
 import mpmath
 from tqdm import tqdm
 
 from .. import regret as RG
-from ..numerics import F64, MP, mp_str
+from ..numerics import mp_str
+from ..report import tables, text
+from . import _regret_papers
 from .common import (
     EXIT_INTERRUPTED,
     MAX_DIGITS,
@@ -34,6 +34,9 @@ from .common import (
     show_progress,
     unit_interval,
 )
+
+HELP = "empirical regret of the Theorem 1 variant against its bound"
+ORDER = 4  # HELP, at place ORDER: this command's line in --help
 
 PROBLEMS = ("linear", "quadratic")
 MAX_STEPS = 100_000
@@ -64,7 +67,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dims", type=bounded_int("dims", 1, MAX_DIMS), default=3,
                    help=f"d in [1, {MAX_DIMS}]")
     p.add_argument("--seed", type=seed(), default=0, help="seed in [0, 2^32 - 1]")
-    p.add_argument("--problem", choices=[*PROBLEMS, "both"], default="both")
+    p.add_argument("--problem", choices=[*PROBLEMS, "both", "reddi"], default="both",
+                   help="reddi (with --algo only): Reddi et al.'s Theorem 1 sequence on "
+                        "[-1, 1]")
     p.add_argument("--D", type=_positive("D"), default="2",
                    help=f"box [-D/2, D/2]^d: its inf-diameter D (in (0, {BIG}]) is the "
                         "theorem's D")
@@ -96,6 +101,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=path_text("--out"), default="docs/figures",
                    help="Reddi: folder for the figure")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--algo", choices=_regret_papers.ALGOS, default=None,
+                   help="run Kingma & Ba (2015) Adam or Reddi et al. (2018) AMSGrad against "
+                        "its own paper's regret bound (Theorem 4.1 / Theorem 4) instead")
+    p.add_argument("--beta1", type=unit_interval("beta1"), default=None,
+                   help="--algo: beta1 in [0, 1) (default 0.9; 0 with --problem reddi)")
+    p.add_argument("--beta2", type=unit_interval("beta2"), default=None,
+                   help="--algo: beta2 in [0, 1) (default 0.999; 1/(1 + C^2) with --problem "
+                        "reddi)")
+    p.add_argument("--beta1-decay", type=real("beta1-decay", lo=0, hi=1, lo_open=True),
+                   default=None,
+                   help="--algo: lambda of beta1_t = beta1 lambda^(t-1), in (0, 1) for "
+                        "Theorem 4.1, (0, 1] for Theorem 4 (default 0.5)")
+    p.add_argument("--eps", type=real("eps", lo=0, hi=1), default=None,
+                   help="--algo adam2015: Algorithm 1's epsilon in [0, 1] (default 0)")
 
 
 def _reddi_mus(text: str) -> list[str]:
@@ -110,14 +129,6 @@ def _reddi_mus(text: str) -> list[str]:
         raise CLIError(f"--reddi-mu must be comma-separated numbers in [0, 1 - 1e-12]: "
                        f"{exc}") from None
     return list(dict.fromkeys(mus))
-
-
-def _table(rows: list[dict[str, Any]], cols: list[tuple[str, str, int]]) -> str:
-    head = "  ".join(f"{title:>{w}}" for _, title, w in cols)
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        lines.append("  ".join(f"{str(r[k]):>{w}}" for k, _, w in cols))
-    return "\n".join(lines)
 
 
 def _regret(args: argparse.Namespace) -> int:
@@ -159,19 +170,7 @@ def _regret(args: argparse.Namespace) -> int:
           f"lambda={args.lam} T={args.steps} d={args.dims} seed={args.seed} D={args.D} "
           f"({'projected onto' if not args.no_project else 'unprojected, started in'} "
           f"the box [-D/2, D/2]^d; {args.digits} digits)")
-    rows = []
-    for r in results:
-        rows.append({"alg": r.algorithm, "prob": r.problem, "R": mp_str(r.regret, 10),
-                     "b9": mp_str(r.bound_eq9, 10), "r9": mp_str(r.ratio_eq9, 6),
-                     "bw": mp_str(r.bound_worst, 10), "rw": mp_str(r.ratio_worst, 6),
-                     "ass": "yes" if r.assumption_held else f"no({r.assumption_violations})",
-                     "inD": "yes" if r.within_D else "no",
-                     "app": "yes" if r.applicable else "no"})
-    print(_table(rows, [("alg", "algorithm", 18), ("prob", "problem", 9), ("R", "R(T)", 16),
-                        ("b9", "bound Eq.9", 16), ("r9", "R/Eq.9", 12),
-                        ("bw", "worst-case", 16), ("rw", "R/worst", 12),
-                        ("ass", "s/lam nondecr", 13), ("inD", "within D", 8),
-                        ("app", "thm applies", 11)]))
+    print(text.render(tables.regret_table(results)))
     print("bound holds on every run where the theorem applies:",
           out["bound_holds_where_applicable"])
     if stopped:
@@ -188,29 +187,17 @@ def _reddi(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {"C": args.C, "alpha": args.alpha, "nu": mp_str(nu, 30),
                               "reddi_steps": args.reddi_steps,
                               "figure_steps": args.figure_steps, "settings": []}
+    from ..note import reddi_setting
+
     try:
         for m in tqdm(mus, desc="reddi", disable=not show_progress(), leave=False):
-            algs = RG.reddi_algorithms(args.C, args.alpha, m)
-            mp_runs = {n: RG.run_reddi(a, args.reddi_steps, C=args.C, backend=MP,
-                                       dps=args.digits, name=n) for n, a in algs.items()}
-            f64_runs = {n: RG.run_reddi(a, args.figure_steps, C=args.C, backend=F64, name=n)
-                        for n, a in algs.items()}
-            fig = out_dir / f"reddi_C{args.C}_mu{m}.png"
-            from ..figures import reddi_figure  # matplotlib only when a figure is drawn
-
-            out_dir.mkdir(parents=True, exist_ok=True)
-            tmp = out_dir / f".{fig.stem}.partial-{os.getpid()}.png"
-            try:
-                reddi_figure(f64_runs, tmp, title=f"Reddi et al. counterexample: C={args.C}, "
-                             f"mu={m}, nu=1/(1+C^2), alpha_t={args.alpha}/sqrt(t) (float64)")
-                os.replace(tmp, fig)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-            report["settings"].append({
-                "mu": m, "beta1_lt_sqrt_beta2": cond[m],
-                "mp": RG.reddi_outcomes(mp_runs), "f64": RG.reddi_outcomes(f64_runs),
-                "figure": str(fig)})
+            run = reddi_setting(args.C, args.alpha, m, mp_steps=args.reddi_steps,
+                                f64_steps=args.figure_steps, dps=args.digits,
+                                figure=out_dir / f"reddi_C{args.C}_mu{m}.png",
+                                title=f"Reddi et al. counterexample: C={args.C}, mu={m}, "
+                                      f"nu=1/(1+C^2), alpha_t={args.alpha}/sqrt(t) (float64)")
+            report["settings"].append({"mu": m, "beta1_lt_sqrt_beta2": cond[m], "mp": run.mp,
+                                       "f64": run.f64, "figure": str(run.figure)})
     except Interrupted:
         report["stopped"] = "interrupted"  # the settings that finished, figures included
     code = EXIT_INTERRUPTED if "stopped" in report else 0
@@ -223,18 +210,8 @@ def _reddi(args: argparse.Namespace) -> int:
     for st in report["settings"]:
         print(f"\nmu = {st['mu']} (beta1 < sqrt(beta2): {st['beta1_lt_sqrt_beta2']}); "
               f"figure: {st['figure']}")
-        rows = []
-        for n, o in st["mp"].items():
-            f = st["f64"][n]
-            rows.append({"alg": n, "a": o["avg_regret_T"][:12], "x": o["mean_x_last"][:10],
-                         "c": "R/T->0" if o["converges"] else "no",
-                         "fa": f["avg_regret_T"][:12], "fx": f["mean_x_last"][:10],
-                         "fc": "R/T->0" if f["converges"] else "no"})
-        print(_table(rows, [("alg", "algorithm", 9),
-                            ("a", f"R/T mp T={args.reddi_steps}", 18), ("x", "x tail", 11),
-                            ("c", "verdict", 7),
-                            ("fa", f"R/T f64 T={args.figure_steps}", 19),
-                            ("fx", "x tail", 11), ("fc", "verdict", 7)]))
+        print(text.render(tables.reddi_table(st["mp"], st["f64"], args.reddi_steps,
+                                             args.figure_steps)))
     if "stopped" in report:
         print(f"\nstopped: {report['stopped']} after {len(report['settings'])} of {len(mus)} "
               "settings")
@@ -242,4 +219,12 @@ def _reddi(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.algo is not None:
+        if args.reddi:
+            raise CLIError("--algo and --reddi are separate reports: give one of them")
+        return _regret_papers.run(args, MAX_WORK)
+    if args.problem == "reddi":
+        raise CLIError("--problem reddi needs --algo adam2015|amsgrad2018 (--reddi draws the "
+                       "LaProp paper's figure)")
+    _regret_papers.refuse_without_algo(args)
     return _reddi(args) if args.reddi else _regret(args)

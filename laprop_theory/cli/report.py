@@ -3,7 +3,7 @@
     python -m laprop_theory report --out paper/generated [--records docs/figures]
 
 The generated ``.tex`` files are deterministic (no timings), so rerunning the command on an
-unchanged library reproduces them; ``tests/test_paper.py`` checks that paper/generated is not
+unchanged library reproduces them; ``tests/paper/test_paper.py`` checks that paper/generated is not
 stale.
 
 The folder is rebuilt whole: everything is written into a temporary folder next to --out,
@@ -32,6 +32,10 @@ from .common import (
     say,
     swap_dir,
 )
+
+HELP = "write every table and figure of the companion note"
+ORDER = 6  # HELP, at place ORDER: this command's line in --help
+USES_Z3 = True  # z3 leaves Ctrl-C to the command (common.no_ctrl_c_in_z3)
 
 MAX_BUDGET = "1e6"
 """Upper end of --budget (the checker's per-step budget; its timers cannot wait longer)."""

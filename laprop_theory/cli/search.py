@@ -40,6 +40,9 @@ from .common import (
     show_progress,
 )
 
+HELP = "adversarial search for worst-case gradient sequences"
+ORDER = 3  # HELP, at place ORDER: this command's line in --help
+
 MAX_STEPS = 10_000
 MAX_TIME_LIMIT = 86_400.0
 MAX_WORKERS = 16

@@ -11,6 +11,9 @@ from ..bounds.suprema import adam_supremum, laprop_supremum
 from ..numerics import mp_str
 from .common import MAX_DIGITS, CLIError, bounded_int, emit_json, unit_interval
 
+HELP = "exact supremum of the LaProp or Adam update size"
+ORDER = 2  # HELP, at place ORDER: this command's line in --help
+
 MAX_STEPS = 100_000
 """Largest t: the closed forms take O(t) operations and the printed sequence t numbers
 (about 6 s and 5 MB of JSON at t = 100000 and 50 digits)."""

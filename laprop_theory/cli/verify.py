@@ -23,6 +23,9 @@ from .common import (
     positive_int,
 )
 
+HELP = "re-check the certificates of check --certificates with cvc5 and mpmath"
+ORDER = 7  # HELP, at place ORDER: this command's line in --help
+
 
 def certificates_dir(text: str) -> str:
     """argparse type of ``check --certificates DIR``: a path (see ``path_text``) to a folder

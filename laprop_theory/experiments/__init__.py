@@ -1,27 +1,31 @@
 """The paper's experiments that fit on a CPU: one module per experiment, and their registry.
 
-Each module exposes ``NAME``, ``TITLE``, ``CLAIM``, ``run(quick, seeds, tick) -> Record`` and
-``units(quick, seeds)`` (progress-bar length); :mod:`.plots` draws each record's figures.
+Each experiment module exposes ``NAME``, ``TITLE``, ``CLAIM``, ``run(quick, seeds, tick) ->
+Record``, ``units(quick, seeds)`` (progress-bar length) and ``plot(record, out)`` (its figures,
+drawn from the JSON record), and declares them once as ``EXPERIMENT = Experiment(...)``
+(:mod:`.registry`). A new experiment is one new module; :data:`EXPERIMENTS`, the command line,
+:func:`.plots.plot` and the companion note find it there.
 """
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
-EXPERIMENTS: dict[str, str] = {
-    "rosenbrock": "noisy Rosenbrock, time to converge vs ν (Sec. 5.1, Fig. 2)",
-    "adam-divergence": "Adam diverges at μ=0.9, ν=0.7 on a 2-layer ReLU net (Fig. 1)",
-    "deep-fc": "deep fully connected ReLU networks (Sec. 5.3, Fig. 4)",
-    "transformer-warmup": "PROXY: tiny transformer with vs without warm-up (Sec. 5.4)",
-}
+from .registry import Experiment, ExperimentError, entries, load, module_of, names
+
+
+def listing() -> dict[str, str]:
+    """Experiment name → one-line description, in listing order (read afresh each call)."""
+    return {e.name: e.description for e in entries()}
+
+
+EXPERIMENTS: dict[str, str] = listing()
+"""Experiment name → one-line description, in listing order, as found at import."""
 
 
 def get(name: str) -> ModuleType:
     """The module of experiment ``name`` (KeyError for an unknown name)."""
-    if name not in EXPERIMENTS:
-        raise KeyError(name)
-    return importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    return module_of(name)
 
 
-__all__ = ["EXPERIMENTS", "get"]
+__all__ = ["EXPERIMENTS", "Experiment", "ExperimentError", "get", "listing", "load", "names"]

@@ -16,10 +16,13 @@ inactive in consecutive minibatches), Adam's m/√n grows like (μ/√ν)^k ≈ 
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import torch
 
 from .common import (
+    COLORS,
     OPTIMIZERS,
     Record,
     Tick,
@@ -31,6 +34,8 @@ from .common import (
     no_tick,
     seed_everything,
 )
+from .plots import plt, save_figure
+from .registry import Experiment
 
 NAME = "adam-divergence"
 TITLE = "Adam diverges at μ = 0.9, ν = 0.7; LaProp trains (Fig. 1)"
@@ -137,3 +142,25 @@ def _verdict(results: dict, n: int) -> tuple[str, str]:
     if adam_up > 0 and lap_ok == n:
         return "partially", line
     return "not reproduced", line
+
+
+def plot(rec: dict[str, Any], out: Path) -> list[Path]:
+    """Fig. 1 analogue: full-set training loss vs step, every optimizer and seed (log scale)."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, runs in rec["results"].items():
+        for i, r in enumerate(runs.values()):
+            ys = [v if v is not None else float("nan") for v in r["loss"]]
+            ax.plot(r["steps"], ys, color=COLORS.get(name, "k"), lw=1, alpha=0.8,
+                    label=name if i == 0 else None)
+    s = rec["setup"]
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss (full set)")
+    ax.set_title(f"digits, 2-layer ReLU, μ={s['mu']}, ν={s['nu']}, lr={s['lr']:g}")
+    ax.legend(fontsize=8)
+    return [save_figure(fig, out, "adam-divergence.png")]
+
+
+EXPERIMENT = Experiment(
+    name=NAME, description="Adam diverges at μ=0.9, ν=0.7 on a 2-layer ReLU net (Fig. 1)",
+    order=2, run=run, units=units, plot=plot)

@@ -12,9 +12,13 @@ the loss faster at each lr), not its extreme-depth regime.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import torch
 
 from .common import (
+    COLORS,
     Record,
     Tick,
     Timer,
@@ -25,6 +29,8 @@ from .common import (
     no_tick,
     seed_everything,
 )
+from .plots import plt, save_figure
+from .registry import Experiment
 
 NAME = "deep-fc"
 TITLE = "Deep fully connected ReLU networks (Fig. 4)"
@@ -132,3 +138,26 @@ def _verdict(results: dict, cfg: dict) -> tuple[str, str]:
     if wins > 0:
         return "partially", line
     return "not reproduced", line
+
+
+def plot(rec: dict[str, Any], out: Path) -> list[Path]:
+    """Fig. 4 analogue: minibatch loss vs step, one panel per learning rate."""
+    res = rec["results"]
+    fig, axes = plt.subplots(1, len(res), figsize=(3.6 * len(res), 3.4), squeeze=False)
+    for ax, (lr, by_opt) in zip(axes[0], res.items(), strict=True):
+        for name, d in by_opt.items():
+            for i, r in enumerate(d["runs"].values()):
+                ys = [v if v is not None else float("nan") for v in r["loss"]]
+                ax.plot(range(1, len(ys) + 1), ys, color=COLORS.get(name, "k"), lw=1,
+                        alpha=0.8, label=name if i == 0 else None)
+        ax.set_yscale("log")
+        ax.set_title(f"depth {rec['setup']['depth']}, lr = {lr}")
+        ax.set_xlabel("step")
+    axes[0][0].set_ylabel("minibatch training loss")
+    axes[0][0].legend(fontsize=8)
+    return [save_figure(fig, out, "deep-fc.png")]
+
+
+EXPERIMENT = Experiment(
+    name=NAME, description="deep fully connected ReLU networks (Sec. 5.3, Fig. 4)",
+    order=3, run=run, units=units, plot=plot)

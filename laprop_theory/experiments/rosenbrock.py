@@ -7,18 +7,23 @@ step; start (0, 0); a run has converged at the first step t after which the nois
 
 Speed: LaProp, AmsProp, Adam and AMSGrad act on every element independently, so one float64
 parameter of shape (n_seeds, 2) trains all seeds of one (optimizer, ν, σ) setting at once, each row
-with its own noise stream (``tests/test_experiments.py`` checks batched == unbatched). Adai couples
-all elements through the global mean v̄ of its second moments, so it runs one seed at a time.
+with its own noise stream (``tests/theory/experiments/test_experiments.py`` checks batched ==
+unbatched). Adai couples all elements through the global mean v̄ of its second moments, so
+it runs one seed at a time.
 The noise stream of seed s is the same for every optimizer, ν and σ (common random numbers:
 U(−1, 1) draws scaled by σ), so the comparisons are paired.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import torch
 
 from .common import (
     ADAI_DEFAULTS,
+    COLORS,
     OPTIMIZERS,
     Record,
     Tick,
@@ -27,6 +32,8 @@ from .common import (
     median,
     no_tick,
 )
+from .plots import plt, save_figure
+from .registry import Experiment
 
 NAME = "rosenbrock"
 TITLE = "Noisy Rosenbrock: time to converge vs ν (Fig. 2)"
@@ -179,3 +186,59 @@ def _verdict(results: dict, steps: int, n_seeds: int,
     if weak:
         return "partially", head + " (LaProp best at every σ ≥ 0.12, but others also converge)"
     return "not reproduced", head
+
+
+def plot(rec: dict[str, Any], out: Path) -> list[Path]:
+    """Fig. 2 analogue: median time to converge vs ν, one panel per σ; failed settings
+    (no seed converged) drawn at the step budget with an open marker; success rates below."""
+    res, steps = rec["results"], rec["setup"]["steps"]
+    sigmas = list(res)
+    fig, axes = plt.subplots(2, len(sigmas), figsize=(3.4 * len(sigmas), 5.6), squeeze=False,
+                             sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    for j, sig in enumerate(sigmas):
+        ax, ax2 = axes[0][j], axes[1][j]
+        for name, by_nu in res[sig].items():
+            c = COLORS.get(name, "k")
+            if name == "Adai":
+                s = by_nu["adai"]
+                y = s["median_time"] if s["median_time"] is not None else steps
+                ax.axhline(y, color=c, ls=":", label=f"Adai ({s['success_rate']:.0%})")
+                ax2.axhline(s["success_rate"], color=c, ls=":")
+                continue
+            nus = [float(k) for k in by_nu]
+            xs = [min(n, 0.9999) for n in nus]
+            xs = [-_log1m(x) for x in xs]
+            ts = [v["median_time"] for v in by_nu.values()]
+            rates = [v["success_rate"] for v in by_nu.values()]
+            ax.plot(xs, [t if t is not None else steps for t in ts], "-", color=c, lw=1,
+                    label=name)
+            ax.scatter([x for x, t in zip(xs, ts, strict=True) if t is not None],
+                       [t for t in ts if t is not None], color=c, s=14)
+            ax.scatter([x for x, t in zip(xs, ts, strict=True) if t is None],
+                       [steps] * sum(t is None for t in ts), facecolors="none",
+                       edgecolors=c, s=30)
+            ax2.plot(xs, rates, "o-", color=c, ms=3, lw=1)
+        ticks = sorted({float(k) for n, v in res[sig].items() if n != "Adai" for k in v})
+        ax2.set_xticks([-_log1m(min(n, 0.9999)) for n in ticks], [f"{n:g}" for n in ticks],
+                       fontsize=7)
+        ax.set_title(f"σ = {sig}")
+        ax.set_yscale("log")
+        ax.set_ylim(top=steps * 1.6)
+        ax2.set_ylim(-0.05, 1.05)
+        ax2.set_xlabel("ν  (spaced as −log10(1−ν))")
+        if j == 0:
+            ax.set_ylabel("median steps to converge")
+            ax2.set_ylabel("success rate")
+            ax.legend(fontsize=7)
+    return [save_figure(fig, out, "rosenbrock.png")]
+
+
+def _log1m(nu: float) -> float:
+    import math
+
+    return math.log10(1 - nu) if nu > 0 else 0.0
+
+
+EXPERIMENT = Experiment(
+    name=NAME, description="noisy Rosenbrock, time to converge vs ν (Sec. 5.1, Fig. 2)",
+    order=1, run=run, units=units, plot=plot)

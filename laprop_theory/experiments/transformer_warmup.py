@@ -23,10 +23,13 @@ its learning rates, or its data; a trapped or untrapped tiny model says little a
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import torch
 
 from .common import (
+    COLORS,
     Record,
     Tick,
     Timer,
@@ -36,6 +39,8 @@ from .common import (
     no_tick,
     seed_everything,
 )
+from .plots import plt, save_figure
+from .registry import Experiment
 
 NAME = "transformer-warmup"
 TITLE = "PROXY: tiny transformer, with vs without lr warm-up (Sec. 5.4)"
@@ -158,3 +163,35 @@ def _verdict(results: dict) -> tuple[str, str]:
     if lap < adam:
         return "partially", line + " (LaProp lower without warm-up, but Adam not stuck)"
     return "not reproduced", line
+
+
+def _smooth(ys: list[float], k: int) -> list[float]:
+    out, acc = [], []
+    for y in ys:
+        acc.append(y)
+        if len(acc) > k:
+            acc.pop(0)
+        out.append(sum(acc) / len(acc))
+    return out
+
+
+def plot(rec: dict[str, Any], out: Path) -> list[Path]:
+    """Fig. 5 analogue (proxy): training loss vs step, with and without warm-up."""
+    res = rec["results"]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, mode in zip(axes, ("warmup", "no_warmup"), strict=True):
+        for name, d in res[mode].items():
+            for i, r in enumerate(d["runs"].values()):
+                ys = [v if v is not None else float("nan") for v in r["loss"]]
+                ax.plot(range(1, len(ys) + 1), _smooth(ys, 10), color=COLORS.get(name, "k"),
+                        lw=1, alpha=0.8, label=name if i == 0 else None)
+        ax.set_title(("with" if mode == "warmup" else "without") + " warm-up (PROXY)")
+        ax.set_xlabel("step")
+    axes[0].set_ylabel("training loss (10-step mean)")
+    axes[0].legend(fontsize=8)
+    return [save_figure(fig, out, "transformer-warmup.png")]
+
+
+EXPERIMENT = Experiment(
+    name=NAME, description="PROXY: tiny transformer with vs without warm-up (Sec. 5.4)",
+    order=4, run=run, units=units, plot=plot)

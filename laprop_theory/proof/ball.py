@@ -42,8 +42,10 @@ def to_arb(x: Any) -> arb:
         x = mpmath.mpf(x)
         if not mpmath.isfinite(x):
             raise ValueError(f"cannot enclose {x} in a ball")
-        man, exp = x.man_exp  # exact: a binary fraction
-        return arb(man) * arb(2) ** exp if man else arb(0)
+        man, exp = x.man_exp  # exact: a binary fraction; mpmath's mantissa is unsigned
+        if not man:
+            return arb(0)
+        return (-1 if x < 0 else 1) * arb(man) * arb(2) ** exp
     if isinstance(x, str):
         return arb(x.strip())
     raise TypeError(f"cannot convert {type(x).__name__} to a ball")

@@ -38,6 +38,7 @@ from . import counterexample as _cx
 from . import interval as _iv
 from . import signs as _sg
 from . import smt as _sm
+from . import verdict_cache as _vc
 from .budget import DEFAULT, GUARD_SECONDS, Work
 from .core import Claim, Domain, Step, StepResult, Verdict
 from .counterexample import certify
@@ -142,7 +143,19 @@ def decide(step: Step, *, budget: float = DEFAULT, seed: int = 0,
     """Decide one step (see the module docstring).
 
     ``budget``: work units (:class:`~laprop_theory.proof.budget.Work`), never seconds;
-    ``methods`` restricts the methods tried (default: all, in :data:`METHOD_ORDER`)."""
+    ``methods`` restricts the methods tried (default: all, in :data:`METHOD_ORDER`). With
+    ``LAPROP_VERDICT_CACHE`` set, a step decided before is read back
+    (:mod:`.verdict_cache`)."""
+    k, hit = _vc.lookup(step, budget, seed, methods)
+    if hit is not None:
+        return hit
+    v = _decide(step, budget, seed, methods)
+    if k is not None:
+        _vc.store(k, v)
+    return v
+
+
+def _decide(step: Step, budget: float, seed: int, methods: tuple[str, ...] | None) -> Verdict:
     t0 = time.monotonic()
     work = Work(budget)
     try:

@@ -2,9 +2,11 @@
 
 A target module builds a :class:`Target` and calls :func:`register` on it; nothing else.
 :mod:`laprop_theory.search.targets` (the update-size targets and the propositions' ratios) and
-:mod:`laprop_theory.search.regret_target` (Theorem 1's regret) both do so, and
-:func:`laprop_theory.search.targets.get_target` looks targets up here. This module imports
-neither, so the target modules import it without a cycle.
+every module of this package named ``*_target`` (such as
+:mod:`laprop_theory.search.regret_target`, Theorem 1's regret) do so;
+:func:`laprop_theory.search.targets.discover` imports the latter, so a new target is one new
+module, and :func:`laprop_theory.search.targets.get_target` looks targets up here. This module
+imports no target module, so the target modules import it without a cycle.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class Target:
     check: Callable[[Any, Any, int], None] = lambda mu, nu, T: None
     scale_invariant: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    rebuild: Callable[..., Target] | None = None
+    """``rebuild(**options)``: this target built with other ``options`` (for example
+    ``centered-update``'s ``t_init``), which :func:`~laprop_theory.search.targets.get_target`
+    calls; None when the options are fixed."""
 
 
 def unit_bound(mu: Any, nu: Any, T: int, dps: int = DEFAULT_DPS) -> Any:

@@ -15,6 +15,10 @@ theorem). Bound: 1. The mpmath value is :func:`laprop_theory.regret.run_regret`'
 :func:`laprop_theory.regret.theorem1_bound` through its linearity in s_T and ‖g_{1:T}‖
 (bound = b(0, 0) + s_T·(b(1, 0) − b(0, 0)) + ‖g‖·(b(0, 1) − b(0, 0))). No ball evaluation is
 implemented for this target, so a violation would be reported but not certified.
+
+Also registered here: ``regret-adam2015`` and ``regret-amsgrad2018``, the regret of Kingma &
+Ba's Adam and of Reddi et al.'s AMSGrad over their own papers' bounds (see the section at the
+end of this module); those have a ball evaluation, so a violation is certified.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ import numpy as np
 
 from .. import recurrences as R
 from .. import regret as RG
+from .. import regret_papers as P
+from ..bounds.adam2015 import HypothesisError
 from ..numerics import DEFAULT_DPS, F64
-from .registry import Target, register, unit_ball, unit_bound
+from .registry import Target, TargetDomainError, register, unit_ball, unit_bound
 
 ZETA, LAM, D, G = "0.9", "0.1", "2", "1"
 
@@ -85,3 +91,72 @@ register(Target(
     f"D={D}, zeta={ZETA}, lambda={LAM}, d=1 (> 1 is a violation)",
     f64, mp, arb, bound=unit_bound, arb_bound=unit_ball, scale_invariant=False,
     options={"zeta": ZETA, "lambda": LAM, "D": D, "G": G, "d": 1}))
+
+
+# ----------------------------------------------------------------------------- 2015 / 2018
+#
+# ``regret-adam2015`` and ``regret-amsgrad2018``: the same linear problems (d = 1, box [−1, 1],
+# |c_t| ≤ 1), run by Kingma & Ba's Adam (projected onto the box, Reddi et al.'s reading) or by
+# Reddi et al.'s AMSGrad, with μ = β1 and ν = β2 searched and α, λ fixed. Objective:
+# R(T) / (the paper's bound at T) with the constants measured along the run
+# (:mod:`laprop_theory.regret_papers`); bound 1. Outside the theorem's hypotheses on (β1, β2)
+# the target refuses the point (``check``). The ball evaluation re-runs the recurrence in
+# ``ARB`` from the exact decimals, so a value above 1 is certified by ``search``'s certify.
+
+PAPER_ALPHA, PAPER_LAMBDA = "0.5", "0.001"
+
+
+def _paper_setting(algo: str, mu: Any, nu: Any) -> P.PaperSetting:
+    return P.PaperSetting(algo, PAPER_ALPHA, _text(mu), _text(nu), PAPER_LAMBDA)
+
+
+def _text(x: Any) -> str:
+    """A hyperparameter as the exact decimal text the settings read (floats via repr)."""
+    if isinstance(x, str):
+        return x
+    with mpmath.workdps(60):
+        return mpmath.nstr(mpmath.mpf(x), 50) if isinstance(x, mpmath.mpf) else repr(float(x))
+
+
+def _paper_check(algo: str) -> Any:
+    def check(mu: Any, nu: Any, T: int) -> None:
+        try:
+            _paper_setting(algo, mu, nu).check()
+        except HypothesisError as exc:
+            raise TargetDomainError(f"target regret-{algo}: {exc}") from None
+
+    return check
+
+
+def _paper_mp(algo: str) -> Any:
+    def mp_(g: list[Any], mu: Any, nu: Any, dps: int = DEFAULT_DPS, backend: Any = None) -> Any:
+        with mpmath.workdps(dps):
+            return P.ratio_at_horizon(_paper_setting(algo, mu, nu), _problem(g), dps=dps)
+
+    return mp_
+
+
+def _paper_arb(algo: str) -> Any:
+    def arb_(g: list[Any], mu: Any, nu: Any) -> Any:
+        return P.ratio_at_horizon(_paper_setting(algo, mu, nu), _problem(g), balls=True)
+
+    return arb_
+
+
+def _paper_f64(algo: str) -> Any:
+    def f64_(C: np.ndarray, mu: Any, nu: Any) -> np.ndarray:
+        return P.ratio_f64(_paper_setting(algo, mu, nu), np.clip(np.asarray(C, float), -1, 1))
+
+    return f64_
+
+
+for _algo, _thm in (("adam2015", "Kingma & Ba 2015 Theorem 4.1 (Adam projected onto the box)"),
+                    ("amsgrad2018", "Reddi et al. 2018 Theorem 4 (AMSGrad)")):
+    register(Target(
+        f"regret-{_algo}",
+        f"{_thm}: regret / bound with measured D, D_inf, G_inf, linear losses |c_t| <= 1 on "
+        f"[-1, 1], mu = beta1, nu = beta2, alpha = {PAPER_ALPHA}, lambda = {PAPER_LAMBDA}, "
+        "d = 1 (> 1 refutes the theorem)",
+        _paper_f64(_algo), _paper_mp(_algo), _paper_arb(_algo), bound=unit_bound,
+        arb_bound=unit_ball, check=_paper_check(_algo), scale_invariant=False,
+        options={"alpha": PAPER_ALPHA, "lambda": PAPER_LAMBDA, "D": D, "G": G, "d": 1}))

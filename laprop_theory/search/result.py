@@ -19,7 +19,8 @@ def build_result(problem: Problem, state: SearchState, *, seed: int, dps: int, s
     exact decimal sequence; a violation (value > bound) is certified in ball arithmetic.
 
     ``quick`` (after an interrupt, which must end within a second): the value is the one the
-    search computed with ``MPV`` (bit-identical to ``MP``, tests/test_search.py), and above
+    search computed with ``MPV`` (bit-identical to ``MP``,
+    tests/theory/search/test_search.py), and above
     :data:`~laprop_theory.search.heuristics.SMALL_T` a violation is not certified (the reason
     says so; rerun with the same --out to certify it)."""
     target = problem.target

@@ -38,8 +38,9 @@ Targets (update sizes are |Δθ_T| in units of λ, c_m = 1 − μ^t, c_n = 1 −
 
 A target is a :class:`~laprop_theory.search.registry.Target` passed to
 :func:`~laprop_theory.search.registry.register` (:mod:`laprop_theory.search.registry`, which
-imports no target module); a target in a module of its own is imported at the end of this one,
-so that :func:`get_target` and :func:`target_names` know every target.
+imports no target module). A target of its own module goes in ``search/<name>_target.py``:
+:func:`discover`, run at the end of this module, imports every such module, so that
+:func:`get_target` and :func:`target_names` know every target without a line here.
 
 Update targets are invariant under g → c·g (c ≠ 0): ``scale_invariant`` lets the searcher
 normalise sequences so that float64 neither overflows nor underflows.
@@ -47,6 +48,8 @@ normalise sequences so that float64 neither overflows nor underflows.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from typing import Any
 
@@ -61,8 +64,8 @@ from .registry import TARGETS, Target, TargetDomainError, register, unit_ball, u
 
 Number = Any
 
-__all__ = ["TARGETS", "Target", "TargetDomainError", "amsprop_supremum", "get_target",
-           "register", "target_names"]
+__all__ = ["TARGETS", "Target", "TargetDomainError", "amsprop_supremum", "discover",
+           "get_target", "register", "target_names"]
 
 
 # ----------------------------------------------------------------------------- building blocks
@@ -237,23 +240,46 @@ def centered_target(t_init: int = 2) -> Target:
     return Target(
         "centered-update",
         f"centered LaProp update size |m_T/c_m| in units of lambda (Alg. 4, t_init={t_init})",
-        *_size_target(_algo_size(make)), upper_bound=upper, options={"t_init": int(t_init)})
+        *_size_target(_algo_size(make)), upper_bound=upper, options={"t_init": int(t_init)},
+        rebuild=centered_target)
 
 
 register(centered_target(2))
 
-# The targets in modules of their own register themselves on import (after the ones above, so
-# that the command line lists them last).
-from . import regret_target  # noqa: E402, F401
+TARGET_MODULE_SUFFIX = "_target"
+"""A module of this package whose name ends so holds targets of its own (it calls
+:func:`register` on import); :func:`discover` imports each."""
+
+
+def discover() -> list[str]:
+    """Import every module ``laprop_theory.search.*_target`` (in the package's folders,
+    ``__path__``; sorted by name) so that its :func:`register` calls run, and return their
+    names. A module already imported is not run again, so calling this twice is harmless."""
+    package = importlib.import_module(__package__)
+    found = sorted({info.name for info in pkgutil.iter_modules(package.__path__)
+                    if not info.ispkg and info.name.endswith(TARGET_MODULE_SUFFIX)})
+    for name in found:
+        importlib.import_module(f"{__package__}.{name}")
+    return found
+
+
+# The targets in modules of their own register themselves now (after the ones above, so that
+# the command line lists them last).
+discover()
 
 
 def get_target(name: str, **options: Any) -> Target:
-    """The registered target ``name``; ``options`` (e.g. ``t_init``) rebuild it if needed."""
-    if name == "centered-update" and options.get("t_init") not in (None, 2):
-        return centered_target(options["t_init"])
+    """The registered target ``name``. An option given (not None) that differs from the
+    target's own ``options`` rebuilds it through its ``rebuild`` (e.g. ``centered-update`` with
+    ``t_init=3``); options the target does not have, or cannot change, are ignored."""
     if name not in TARGETS:
         raise KeyError(f"unknown target {name!r}; known: {', '.join(sorted(TARGETS))}")
-    return TARGETS[name]
+    target = TARGETS[name]
+    changed = {k: v for k, v in options.items()
+               if v is not None and k in target.options and v != target.options[k]}
+    if changed and target.rebuild is not None:
+        return target.rebuild(**{**target.options, **changed})
+    return target
 
 
 def target_names() -> list[str]:

@@ -1,6 +1,6 @@
 """Solutions of notebook 01 (and a wrong answer per exercise, which its check must reject).
 
-tests/test_notebooks.py puts each ``solution`` block in place of the exercise's student cell.
+tests/course/test_notebooks.py puts each ``solution`` block in place of the exercise's student cell.
 """
 
 # %% ex1 solution

@@ -1,0 +1,93 @@
+"""Mutation suite: wrong variants of the proved steps must not be proved."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from laprop_theory.claims import all_claims
+from laprop_theory.proof.core import Domain, Range, Step
+from laprop_theory.proof.decide import check_claim
+from laprop_theory.proof.mutate import (
+    equivalence,
+    equivalents,
+    kill_rate,
+    mutants,
+    mutants_of,
+    run_mutants,
+    survivors,
+)
+
+FAST = ("prop2-statement", "prop2-proof", "eq4", "eq5", "sup-adam")
+
+
+def test_operators_generate_wrong_variants():
+    x = sp.Symbol("x", real=True)
+    s = Step("s", x * (1 - x), "<=", sp.Rational(1, 4), Domain({x: Range(0, 1)}))
+    ops = {op for op, _ in mutants_of(s)}
+    assert {"flip", "drop-lhs0", "invert-lhs0", "widen-x-hi", "widen-x-lo"} <= ops
+
+
+def run_kill_rate(ids, per_step, budget):
+    claims = [c for c in all_claims() if c.id in ids]
+    proved = {(r.claim, r.step.id) for c in claims for r in check_claim(c, budget=3)
+              if r.verdict.status == "proved"}
+    ms = mutants(claims, proved, per_step=per_step)
+    assert ms, "no proved step to mutate"
+    res = run_mutants(ms, budget=budget)
+    rate = kill_rate(res)
+    print(f"\nmutants: {len(res)}, kill rate {rate:.3f}")
+    for s in equivalents(res):
+        print("  equivalent (excluded):", s[:200])
+    for s in survivors(res):
+        print("  SURVIVOR:", s[:300])
+    return rate
+
+
+def test_kill_rate_fast_subset():
+    assert run_kill_rate(FAST, per_step=4, budget=1.0) >= 0.95
+
+
+def _gauss_integral(power: int) -> sp.Integral:
+    x = sp.Symbol("x", real=True)
+    return sp.Integral(x**power * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi), (x, -sp.oo, sp.oo))
+
+
+def test_divergence_rule_needs_positive_finite_factors_and_a_divergent_one():
+    mu = sp.Symbol("mu", real=True)
+    dom = Domain({mu: Range(0, 1, lo_open=True, hi_open=True)})
+    wide = Domain({mu: Range(0, 2, lo_open=True, hi_open=True)})
+    divergent, one = _gauss_integral(-2), _gauss_integral(2)  # E[1/x^2] = oo, E[x^2] = 1
+    # true: a positive factor times a divergent integral (sympy proves it, the rule agrees)
+    s = Step("s", mu**2 * divergent * one + 1, "=", sp.oo, dom)
+    assert equivalence(s, "sympy") == "divergence"
+    # (1 - mu) changes sign on (0, 2): the rule must not call the product +oo
+    s_wide = Step("s", (1 - mu) * divergent, "=", sp.oo, wide)
+    assert equivalence(s_wide, "sympy") is None
+    # no divergent factor at all: mu * E[x^2] is finite
+    assert equivalence(Step("s", mu * one, "=", sp.oo, dom), "sympy") is None
+
+
+def test_identity_rule_needs_definedness():
+    mu = sp.Symbol("mu", real=True)
+    ok = Step("s", mu * (1 - mu) + mu**2, "<=", mu, Domain({mu: Range(-5, 5)}))
+    assert equivalence(ok, "sympy") in ("identity", "smt", "interval")
+    # the same identity times sqrt(1 - mu), which is not real for mu > 1: an identity of
+    # undefined expressions proves nothing
+    r = sp.sqrt(1 - mu)
+    bad = Step("s", r * (mu**2 - 1) / (mu - 1), "=", r * (mu + 1), Domain({mu: Range(2, 3)}))
+    assert sp.simplify(bad.lhs - bad.rhs) == 0
+    assert equivalence(bad, "sympy") is None
+
+
+def test_implied_rule_needs_a_true_weakening():
+    mu = sp.Symbol("mu", real=True)
+    dom = Domain({mu: Range(0, 1, hi_open=True)})
+    original = Step("o", mu**2, "<=", mu, dom)  # true on [0, 1)
+    weaker = Step("w", mu**2, "<=", 2 * mu, dom)  # mu <= 2 mu there: implied
+    assert equivalence(weaker, "sympy", original=original) in ("implied", "smt", "interval")
+    from laprop_theory.proof.mutate import _implied
+    assert _implied(weaker, original, 2.0, 0)
+    # mu**2 <= mu**3 is false on (0, 1): not a weakening, whatever the original says
+    assert not _implied(Step("x", mu**2, "<=", mu**3, dom), original, 2.0, 0)
+    # no original (not known to be proved): the rule does not apply
+    assert not _implied(weaker, None, 2.0, 0)
