@@ -38,15 +38,18 @@ def pytest_report_header(config):  # noqa: ARG001
 
 
 #: the longest test files (seconds on this 2-core machine), started first: the two workers
-#: take one file at a time in collection order, so a long file collected last would run
-#: alone at the end while the other worker idles (longest-first balances the two)
+#: take one file at a time in collection order (pyproject: --no-loadscope-reorder, else xdist
+#: orders files by their number of tests), so a long file collected last would run alone at
+#: the end while the other worker idles (longest-first balances the two)
 LONGEST_FIRST = (
-    "tests/theory/proof/test_mutation_all_claims.py",  # ~210 s
-    "tests/paper/test_paper.py",                        # ~110 s
-    "tests/course/test_notebooks.py",                   # ~150 s, in several tests
+    "tests/theory/proof/test_mutation_all_claims.py",  # ~150 s, one test
+    "tests/course/test_notebooks.py",                   # ~150 s
     "tests/theory/cli/test_check_papers.py",            # ~130 s
+    "tests/paper/test_paper.py",                        # ~100 s
+    "tests/theory/cli/test_cli_contract.py",            # ~100 s
     "tests/theory/proof/test_mutation.py",              # ~70 s
     "tests/theory/claims/test_amsgrad2018.py",          # ~60 s
+    "tests/theory/proof/test_determinism.py",           # ~30 s, two CPU burners
 )
 
 
