@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import mpmath
-
-from ..numerics import mp_str
 from ..proof.core import StepResult
 from .table import (
     MARKDOWN,
@@ -25,6 +22,7 @@ from .table import (
     Point,
     Strong,
     Table,
+    number_text,
     point_values,
     shorten,
 )
@@ -38,12 +36,7 @@ def escape(text: str) -> str:
 def number(value: object, digits: int = 12) -> str:
     """A bound or supremum: ``none given`` for ``None``, ``∞ (unbounded)``, else ``digits``
     significant digits."""
-    if value is None:
-        return "none given"
-    x = mpmath.mpf(value) if isinstance(value, str) else value
-    if x == mpmath.inf:
-        return "∞ (unbounded)"
-    return mp_str(x, digits)
+    return number_text(value, digits, none="none given", inf="∞ (unbounded)")
 
 
 def cell(value: Cell, column: Column) -> str:

@@ -149,3 +149,18 @@ def point_values(point: Point) -> list[tuple[str, str]]:
     """The coordinates of ``point`` as (name, value), each value without its exactness note
     (``"2 (exact)"`` → ``"2"``)."""
     return [(k, v.split(" ")[0]) for k, v in point.coords.items()]
+
+
+def number_text(value: Any, digits: int, *, none: str, inf: str) -> str:
+    """A number cell in one format: ``none`` for ``None``, ``inf`` for +∞, else ``digits``
+    significant digits (``value`` an mpmath number or its decimal string)."""
+    import mpmath
+
+    from ..numerics import mp_str
+
+    if value is None:
+        return none
+    x = mpmath.mpf(value) if isinstance(value, str) else value
+    if x == mpmath.inf:
+        return inf
+    return mp_str(x, digits)

@@ -12,9 +12,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import mpmath
-
-from ..numerics import mp_str
 from .table import (
     TEX,
     Alt,
@@ -26,6 +23,7 @@ from .table import (
     Point,
     Strong,
     Table,
+    number_text,
     point_values,
     shorten,
 )
@@ -53,12 +51,7 @@ def tex(text: Any) -> str:
 def number(value: Any, digits: int = 6) -> str:
     """A number: ``--`` for ``None``, ``$\\infty$``, else ``digits`` significant digits
     (``value`` an mpmath number or its decimal string, ``"inf"`` for ∞)."""
-    if value is None:
-        return "--"
-    x = mpmath.mpf(value) if isinstance(value, str) else value
-    if x == mpmath.inf:
-        return r"$\infty$"
-    return mp_str(x, digits)
+    return number_text(value, digits, none="--", inf=r"$\infty$")
 
 
 def point_tex(point: Mapping[str, str]) -> str:

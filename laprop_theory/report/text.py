@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import mpmath
-
-from ..numerics import mp_str
 from .table import (
     TEXT,
     Alt,
@@ -23,6 +20,7 @@ from .table import (
     Point,
     Strong,
     Table,
+    number_text,
     point_values,
     shorten,
 )
@@ -31,12 +29,7 @@ from .table import (
 def number(value: object, digits: int = 10) -> str:
     """A number: ``-`` for ``None``, ``inf`` for ∞, else ``digits`` significant digits
     (``value`` an mpmath number or its decimal string)."""
-    if value is None:
-        return "-"
-    x = mpmath.mpf(value) if isinstance(value, str) else value
-    if x == mpmath.inf:
-        return "inf"
-    return mp_str(x, digits)
+    return number_text(value, digits, none="-", inf="inf")
 
 
 def cell(value: Cell, column: Column) -> str:
