@@ -34,14 +34,15 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor
 
-from ._rule import laprop_rule
-from ._signature import STEP_KEYWORDS, StepOptions, step_path
+from ._rule import StepOptions, laprop_rule
+from ._signature import step_path
 
 # the C++ kernel, shipped with the package (pyproject.toml: tool.setuptools.package-data)
 CPP_SOURCE = Path(__file__).with_name("csrc") / "laprop_fused.cpp"
@@ -186,13 +187,13 @@ def _fused_laprop(
                      max_exp_avg_sqs if o.amsgrad else [], exp_avg_centers if o.centered else [])
             fix = _contiguous_or_none(*lists)
             triton_update(*(fix[0] if fix is not None else lists), state_steps,
-                          **_kernel_keywords(o))
+                          **_kernel_keywords(o, "triton"))
             if fix is not None:
                 for dst, src in fix[1]:
                     dst.copy_(src)
             return
         _compiled_update(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
-                         exp_avg_centers, state_steps, **_kernel_keywords(o))
+                         exp_avg_centers, state_steps, **_kernel_keywords(o, "compiled"))
         return
     if o.found_inf is not None and float(o.found_inf) != 0.0:
         return  # AMP found an inf/NaN gradient: skip the step (the count included)
@@ -217,14 +218,21 @@ def _fused_laprop(
                 dst.copy_(src)
 
 
-# the keywords of the one-pass kernels (triton_update, _compiled_update): StepOptions's, less
-# the three that only the dispatch reads
-_KERNEL_KEYWORDS = tuple(k for k in STEP_KEYWORDS
-                         if k not in ("capturable", "differentiable", "has_complex"))
+# the keywords of the one-pass kernels (triton_update, _compiled_update): the StepOptions fields
+# that declare the kernel in their paths (laprop._rule.option), less the ones that only the
+# dispatch reads; a field that leaves the kernel out never reaches it at a non-neutral value
+# (functional.choose_path falls back to the reference)
+_DISPATCH_ONLY = ("capturable", "differentiable", "has_complex")
 
 
-def _kernel_keywords(o: StepOptions) -> dict[str, Any]:
-    return {k: getattr(o, k) for k in _KERNEL_KEYWORDS}
+def kernel_keywords(kernel: str) -> tuple[str, ...]:
+    """The keywords ``kernel`` (``"triton"`` or ``"compiled"``) takes."""
+    return tuple(f.name for f in fields(StepOptions)
+                 if kernel in f.metadata["paths"] and f.name not in _DISPATCH_ONLY)
+
+
+def _kernel_keywords(o: StepOptions, kernel: str) -> dict[str, Any]:
+    return {k: getattr(o, k) for k in kernel_keywords(kernel)}
 
 
 def _contiguous_or_none(*lists: list[Tensor]

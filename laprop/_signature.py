@@ -1,13 +1,19 @@
-"""The keyword arguments of the LaProp step, written once, and their documentation.
+"""What is derived from :class:`laprop._rule.StepOptions`, the step's keywords written once.
 
 Every path of the step (:mod:`laprop.functional`'s reference and foreach paths, the fused
 paths of :mod:`laprop._fused`) takes the seven lists of :data:`STATE_LISTS` and the keywords of
-:class:`StepOptions`; :func:`step_path` gives each path that one signature, and
-:func:`laprop.functional.laprop` (whose public signature is written out) is checked against it
-at import (:func:`check_signature`). :data:`ARG_DOCS` documents each keyword once, for
-``laprop.functional.laprop``, :class:`StepOptions` and ``laprop.LaProp`` (as torch shares
+:class:`StepOptions`; :func:`step_path` gives each path that one signature. The public
+signatures of :func:`laprop.functional.laprop` and ``laprop.LaProp.__init__`` are written out
+(as torch's are) and checked against the fields at import (:func:`check_signature`,
+:func:`check_constructor`): a field missing there is named. :data:`ARG_DOCS` is built from the
+fields' ``doc`` metadata plus the entries that are not step keywords (``foreach``, ``fused``),
+for ``laprop.functional.laprop``, :class:`StepOptions` and ``laprop.LaProp`` (as torch shares
 ``_foreach_doc`` and friends; torch's own texts describe torch's defaults, not LaProp's, so
-they are not reused).
+they are not reused). :func:`unsupported` says which fields a fast path does not implement for
+given options (their declared ``paths``), for :func:`laprop.functional.choose_path`'s fallback
+to the reference path.
+
+``StepOptions`` lives in :mod:`laprop._rule`, next to the math; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -16,30 +22,19 @@ import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, Field, fields
 from typing import Any
 
 from torch import Tensor
 
-ARG_DOCS: dict[str, str] = {
-    "amsgrad": "AmsProp (Algorithm 3): the running maximum of the second moment.",
-    "centered": """centered LaProp (Algorithm 4). Before step ``t_init`` it runs plain LaProp
-(the paper's second option). Where the centered second moment is ≤ 0 (exactly 0
-only when every gradient so far is 0; negative only by cancellation in floating
-point) the element falls back to the uncentered n_t, so no NaN or Inf arises.""",
-    "t_init": "first step of centering (default 10).",
-    "beta1": "μ, the momentum's decay, in [0, 1).",
-    "beta2": "ν, the second moment's decay, in [0, 1).",
-    "lr": "λ, a float or a 0-dim tensor.",
-    "weight_decay": """w ≥ 0, decoupled (LaPropW, Algorithm 2): after the update θ is
-multiplied by 1 − λ w.""",
-    "eps": "ε ≥ 0.",
-    "eps_mode": """where ε goes. "inside" (the paper): s = sqrt(v/c_n + ε), a floor of
-sqrt(ε) ≈ 3.2e-8 for ε = 1e-15. "outside" (the authors' public code and timm):
-s = sqrt(v/c_n) + ε, a floor of ε = 1e-15. Near zero gradients the two differ by
-orders of magnitude: with g = 1e-10 at t = 1 the inside step moves θ by
-≈ 3.2e-3·λ, the outside one by ≈ λ (a near-sign update).""",
-    "maximize": "maximise the objective instead of minimising it.",
+from ._rule import FAST_PATHS, StepOptions
+
+__all__ = ["ARG_DOCS", "FAST_PATHS", "STATE_LISTS", "STEP_KEYWORDS", "StepOptions", "args_doc",
+           "check_constructor", "check_signature", "fill_arg_docs", "group_fields",
+           "step_path", "unsupported"]
+
+# the keywords of functional.laprop and LaProp that are not step options: which path runs
+_PATH_DOCS: dict[str, str] = {
     "foreach": """``True``: the multi-tensor ``torch._foreach_*`` path; ``False``: the
 single-tensor reference path.""",
     "fused": """``True``: the one-pass kernel (C++ on CPU, built on first use, about 45 s
@@ -50,16 +45,35 @@ given (the default) the fused C++ kernel runs for plain CPU params where it can 
 built (a warning and foreach where no compiler is found), foreach elsewhere: see
 :func:`laprop.functional.choose_path` and ``python -m laprop.bench``. All paths
 compute the same update.""",
-    "capturable": """keep the step count on the device and compute bias corrections there
-(for CUDA graphs).""",
-    "differentiable": """let autograd flow through the step (single-tensor path only), with
-every other flag.""",
-    "has_complex": "some tensors are complex (viewed as pairs of reals before a path runs).",
-    "grad_scale": """AMP: divides every gradient (written back unscaled, as torch's fused
-Adam does); ``None``: no scaling.""",
-    "found_inf": """AMP: where nonzero, the step is skipped entirely (step counts
-included).""",
 }
+PATH_KEYWORDS = tuple(_PATH_DOCS)
+
+
+def _check_fields(options: type) -> None:
+    """Raise ``TypeError`` naming each field of ``options`` declared without :func:`option`'s
+    metadata (``doc``, ``cases``), with an unknown fast path, or without the neutral value that
+    the fallback of a fast path it leaves out compares with."""
+    problems = []
+    for f in fields(options):
+        md = f.metadata
+        if not md.get("doc") or not md.get("cases"):
+            problems.append(f"{f.name}: declare it with laprop._rule.option(doc=..., cases=...)")
+            continue
+        unknown = sorted(set(md.get("paths", ())) - set(FAST_PATHS))
+        if unknown:
+            problems.append(f"{f.name}: unknown paths {unknown} (known: {list(FAST_PATHS)})")
+        if set(md.get("paths", ())) != set(FAST_PATHS) and md.get("neutral", MISSING) is MISSING:
+            problems.append(f"{f.name}: paths {tuple(md.get('paths', ()))} leave out a fast "
+                            f"path, so it needs a default or neutral= (the value every path "
+                            f"runs)")
+    if problems:
+        raise TypeError(f"{options.__qualname__} fields: {'; '.join(problems)}")
+
+
+_check_fields(StepOptions)
+STEP_KEYWORDS = tuple(f.name for f in fields(StepOptions))
+ARG_DOCS: dict[str, str] = {**{f.name: f.metadata["doc"] for f in fields(StepOptions)},
+                            **_PATH_DOCS}
 
 
 def args_doc(names: Iterable[str], indent: int = 8) -> str:
@@ -70,15 +84,6 @@ def args_doc(names: Iterable[str], indent: int = 8) -> str:
         out.append(" " * indent + f"{name}: {first}")
         out.extend(" " * (indent + 4) + line for line in rest)
     return "\n".join(out)
-
-
-def cases(*values: Any) -> dict[str, tuple[Any, ...]]:
-    """A field's ``metadata``: the values ``tests/laprop/test_rule.py`` enumerates (every path is
-    checked against :func:`laprop._rule.laprop_rule` on the product of all fields' cases).
-    Flags list every value they take; a number one value (or two where zero is a mode, as
-    ``weight_decay``); tensor options as plain numbers (the test makes 0-dim tensors of
-    them)."""
-    return {"cases": values}
 
 
 def fill_arg_docs(doc: str | None, **groups: Iterable[str]) -> str | None:
@@ -95,48 +100,53 @@ def fill_arg_docs(doc: str | None, **groups: Iterable[str]) -> str | None:
     return re.sub(r"^( *)\{(\w+)\}$", entry, doc, flags=re.M)
 
 
-@dataclass(frozen=True, kw_only=True)
-class StepOptions:
-    """The keyword arguments of every path of the LaProp step (and of
-    :func:`laprop.functional.laprop`, which adds ``foreach`` and ``fused``): their one written
-    signature. Defaults are those of :func:`laprop.functional.laprop`. Each field declares,
-    in its metadata (:func:`cases`), the values on which every path is checked against the
-    rule: a new field without them fails ``tests/laprop/test_rule.py``.
-
-    Keyword arguments:
-{doc}
-    """
-
-    amsgrad: bool = field(metadata=cases(False, True))
-    centered: bool = field(metadata=cases(False, True))
-    t_init: int = field(metadata=cases(3))  # the checked runs take 4 steps: both sides of it
-    beta1: float = field(metadata=cases(0.9))
-    beta2: float = field(metadata=cases(0.7))
-    lr: float | Tensor = field(metadata=cases(3e-2))  # a tensor lr: tests/laprop/test_paths.py
-    weight_decay: float = field(metadata=cases(0.0, 0.5))
-    eps: float = field(metadata=cases(1e-3))  # large, so that eps_mode changes the update
-    eps_mode: str = field(metadata=cases("inside", "outside"))
-    maximize: bool = field(metadata=cases(False, True))
-    capturable: bool = field(default=False, metadata=cases(False, True))
-    differentiable: bool = field(default=False, metadata=cases(False, True))
-    has_complex: bool = field(default=False, metadata=cases(False, True))
-    grad_scale: Tensor | None = field(default=None, metadata=cases(None, 4.0))
-    found_inf: Tensor | None = field(default=None, metadata=cases(None, 0.0, 1.0))
-
-
-STEP_KEYWORDS = tuple(f.name for f in fields(StepOptions))
-if StepOptions.__doc__:  # None under python -OO
+if StepOptions.__doc__ and "{doc}" in StepOptions.__doc__:  # None under python -OO
     StepOptions.__doc__ = StepOptions.__doc__.replace("{doc}", args_doc(STEP_KEYWORDS))
+
+
+def group_fields(options: type = StepOptions) -> tuple[str, ...]:
+    """The fields ``laprop.LaProp`` keeps as param-group keys of the same name (``group=True``
+    in their :func:`option`); the others it maps itself (``betas``, AMP, complex params)."""
+    return tuple(f.name for f in fields(options) if f.metadata.get("group", True))
+
+
+def _differs(value: Any, neutral: Any) -> bool:
+    if value is neutral:
+        return False
+    if value is None or neutral is None or isinstance(value, Tensor):
+        return True
+    try:
+        return bool(value != neutral)
+    except Exception:  # a value that cannot be compared is not the neutral one
+        return True
+
+
+def unsupported(o: Any, path: str) -> list[str]:
+    """The fields of the options ``o`` (a :class:`StepOptions`, or any dataclass declared with
+    :func:`laprop._rule.option`) whose value differs from their neutral one and whose declared
+    ``paths`` leave out the fast path ``path`` (one of :data:`FAST_PATHS`): the values that only
+    the reference path runs. Read from the fields on each call (no cache)."""
+    out = []
+    for f in fields(o):
+        md = f.metadata
+        if path not in md.get("paths", ()) and _differs(getattr(o, f.name), md["neutral"]):
+            out.append(f.name)
+    return out
+
 
 STATE_LISTS = ("params", "grads", "exp_avgs", "exp_avg_sqs", "max_exp_avg_sqs",
                "exp_avg_centers", "state_steps")
 _LIST_PARAMS = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY,
                                   annotation="list[Tensor]") for n in STATE_LISTS]
+
+
+def _default(f: Field[Any]) -> Any:
+    return inspect.Parameter.empty if f.default is MISSING else f.default
+
+
 _PATH_SIGNATURE = inspect.Signature(
     [*_LIST_PARAMS, *(inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY,
-                                        annotation=f.type,
-                                        default=inspect.Parameter.empty if f.default is MISSING
-                                        else f.default)
+                                        annotation=f.type, default=_default(f))
                       for f in fields(StepOptions))], return_annotation="None")
 
 PathFn = Callable[..., None]
@@ -158,7 +168,7 @@ def step_path(fn: Callable[..., None]) -> PathFn:
     return call
 
 
-def check_signature(fn: Callable[..., Any], extra: Iterable[str] = ("foreach", "fused")
+def check_signature(fn: Callable[..., Any], extra: Iterable[str] = PATH_KEYWORDS
                     ) -> None:
     """Raise ``TypeError`` unless ``fn`` (:func:`laprop.functional.laprop`, whose public
     signature is written out) takes the lists of :data:`STATE_LISTS` and, besides ``extra``,
@@ -171,8 +181,36 @@ def check_signature(fn: Callable[..., Any], extra: Iterable[str] = ("foreach", "
     if set(kw) - set(extra) != set(STEP_KEYWORDS):
         problems.append(f"keywords differ: {sorted((set(kw) - set(extra)) ^ set(STEP_KEYWORDS))}")
     for f in fields(StepOptions):
-        default = inspect.Parameter.empty if f.default is MISSING else f.default
-        if f.name in kw and kw[f.name].default is not default:
-            problems.append(f"{f.name}: default {kw[f.name].default!r} != {default!r}")
+        if f.name in kw and kw[f.name].default is not _default(f):
+            problems.append(f"{f.name}: default {kw[f.name].default!r} != {_default(f)!r}")
     if problems:
         raise TypeError(f"{fn.__qualname__} and StepOptions disagree: {'; '.join(problems)}")
+
+
+def check_constructor(init: Callable[..., Any], *, mapped: dict[str, tuple[str, ...]],
+                      per_call: Iterable[str], extra: Iterable[str] = PATH_KEYWORDS) -> None:
+    """Raise ``TypeError`` unless ``init`` (``laprop.LaProp.__init__``, written out) takes
+    ``self, params``, then exactly the param-group fields of :class:`StepOptions`
+    (:func:`group_fields`), the keys of ``mapped`` (a constructor argument standing for fields
+    it does not take by name: ``betas`` for ``beta1`` and ``beta2``) and ``extra``, each with a
+    default (``__setstate__`` fills the keyword-only ones into old states); and unless every
+    other field is in ``mapped`` or ``per_call`` (the ones the class's ``step`` supplies on
+    each call)."""
+    params = inspect.signature(init).parameters
+    names = list(params)
+    problems = []
+    if names[:2] != ["self", "params"]:
+        problems.append(f"first parameters {names[:2]} != ['self', 'params']")
+    taken = set(names[2:]) - set(extra) - set(mapped)
+    want = set(group_fields())
+    if taken != want:
+        problems.append(f"param-group keywords differ: {sorted(taken ^ want)}")
+    covered = {f for fs in mapped.values() for f in fs} | set(per_call)
+    unmapped = sorted(set(STEP_KEYWORDS) - want - covered)
+    if unmapped:
+        problems.append(f"per-call fields (group=False) the class does not supply: {unmapped}")
+    no_default = [n for n in names[2:] if params[n].default is inspect.Parameter.empty]
+    if no_default:
+        problems.append(f"no default: {no_default}")
+    if problems:
+        raise TypeError(f"{init.__qualname__} and StepOptions disagree: {'; '.join(problems)}")

@@ -24,8 +24,8 @@ import torch
 from torch import Tensor
 from torch.optim.optimizer import _get_value, _view_as_real
 
-from ._rule import bias_corrections, laprop_rule
-from ._signature import STEP_KEYWORDS, StepOptions, args_doc, check_signature, step_path
+from ._rule import StepOptions, bias_corrections, laprop_rule
+from ._signature import STEP_KEYWORDS, args_doc, check_signature, step_path, unsupported
 
 __all__ = ["laprop"]
 
@@ -53,7 +53,10 @@ def laprop(
     :mod:`laprop._fused`; ``foreach=True`` the ``torch._foreach_*`` path; ``foreach=False`` (or
     ``differentiable=True``) the single-tensor reference. With ``foreach=None, fused=None`` (the
     default) the fused C++ kernel runs where it can (plain dense CPU tensors, kernel built or
-    buildable), else the foreach path: see :func:`choose_path`.
+    buildable), else the foreach path: see :func:`choose_path`. Options whose value the chosen
+    fast path does not implement (a :class:`StepOptions` field's declared ``paths``) run on the
+    reference path: silently under the default, a ``RuntimeError`` under ``fused=True`` or
+    ``foreach=True``.
 
     AMP (torch's fused-optimizer protocol): ``grad_scale`` divides every gradient (which is
     written back unscaled, as torch's fused Adam does) and a nonzero ``found_inf`` skips the
@@ -66,6 +69,7 @@ def laprop(
     Keyword arguments (:class:`StepOptions`, the signature every path shares):
 {doc}
     """
+    options = {k: v for k, v in locals().items() if k in _STEP_KEYWORD_SET}  # before any rebind
     if fused and foreach:
         raise RuntimeError("fused=True and foreach=True cannot both be set")
     if has_complex:
@@ -77,7 +81,8 @@ def laprop(
                               exp_avg_centers))
         _view_as_real(params, *(x for x in (grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
                                             exp_avg_centers) if x))
-    path = choose_path(params, foreach=foreach, fused=fused, differentiable=differentiable)
+    path = choose_path(params, foreach=foreach, fused=fused, differentiable=differentiable,
+                       options=StepOptions(**options))
     if path == "fused":
         from ._fused import _fused_laprop as fn
     else:
@@ -93,10 +98,10 @@ def laprop(
                         g.div_(grad_scale.to(g.device))
             grad_scale = found_inf = None
     fn(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, exp_avg_centers, state_steps,
-       amsgrad=amsgrad, centered=centered, t_init=t_init, beta1=beta1, beta2=beta2, lr=lr,
-       weight_decay=weight_decay, eps=eps, eps_mode=eps_mode, maximize=maximize,
-       capturable=capturable, differentiable=differentiable, has_complex=False,
-       grad_scale=grad_scale, found_inf=found_inf)
+       **{**options, "has_complex": False, "grad_scale": grad_scale, "found_inf": found_inf})
+
+
+_STEP_KEYWORD_SET = frozenset(STEP_KEYWORDS)
 
 
 if laprop.__doc__:  # None under python -OO
@@ -106,7 +111,7 @@ check_signature(laprop)
 
 
 def choose_path(params: list[Tensor], *, foreach: bool | None, fused: bool | None,
-                differentiable: bool) -> str:
+                differentiable: bool, options: StepOptions | None = None) -> str:
     """The path that runs: ``"fused"``, ``"foreach"`` or ``"single"``.
 
     Explicit flags win (``fused=True``; ``foreach=True``; ``foreach=False``: the reference).
@@ -119,16 +124,57 @@ def choose_path(params: list[Tensor], *, foreach: bool | None, fused: bool | Non
       C++ compiler, no ninja) a warning is given once and the default is ``"foreach"``;
     - ``"foreach"`` otherwise (accelerators, as ``torch.optim.Adam`` defaults there; tensor
       subclasses such as FSDP2's DTensor; ``torch.compile``d steps).
+
+    Fallback: where ``options`` (the call's :class:`StepOptions`) hold a value that the chosen
+    fast path does not implement (:func:`laprop._signature.unsupported`: a field whose declared
+    ``paths`` leave out that path, set to other than its neutral value; the fast path of
+    ``"fused"`` is :func:`fused_kernel`'s), the reference ``"single"`` runs instead: silently
+    when the path was the default's, with a ``RuntimeError`` naming the field and the path
+    when ``fused=True`` or ``foreach=True`` asked for it.
     """
     if fused:
-        return "fused"
-    if differentiable or torch.jit.is_scripting():
+        path = "fused"
+    elif differentiable or torch.jit.is_scripting():
         return "single"
-    if foreach is not None:
-        return "foreach" if foreach else "single"
-    if fused is None and _default_fused_ok(params):
+    elif foreach is not None:
+        path = "foreach" if foreach else "single"
+    elif fused is None and _default_fused_ok(params):
+        path = "fused"
+    else:
+        path = "foreach"
+    if path == "single" or options is None or not params:
+        return path
+    kernel = path if path == "foreach" else fused_kernel(params)
+    missing = unsupported(options, kernel)
+    if not missing:
+        return path
+    if fused or foreach:
+        asked = "fused" if fused else "foreach"
+        values = ", ".join(f"{n}={getattr(options, n)!r}" for n in missing)
+        raise RuntimeError(
+            f"{asked}=True does not support {values}: the {kernel} path does not implement "
+            f"it (StepOptions.{missing[0]} declares paths "
+            f"{_declared_paths(options, missing[0])}); the single-tensor reference runs it "
+            f"(foreach=False, or leave foreach and fused unset to fall back to it)")
+    return "single"
+
+
+def fused_kernel(params: list[Tensor]) -> str:
+    """The fast path behind ``"fused"`` for ``params`` (as :func:`laprop._fused._fused_laprop`
+    picks it by the first param's device): ``"fused"`` (the C++ kernel) on the CPU,
+    ``"triton"`` on CUDA where triton is installed, else ``"compiled"``."""
+    device = params[0].device.type
+    if device == "cpu":
         return "fused"
-    return "foreach"
+    from ._fused import triton_available
+
+    return "triton" if device == "cuda" and triton_available() else "compiled"
+
+
+def _declared_paths(options: StepOptions, name: str) -> tuple[str, ...]:
+    from dataclasses import fields
+
+    return next(f for f in fields(options) if f.name == name).metadata.get("paths", ())
 
 
 _FUSED_DTYPES = (torch.float64, torch.float32, torch.float16, torch.bfloat16)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from typing import Any
 
 import torch
 from torch import Tensor
 from torch.optim.optimizer import Optimizer, _view_as_real
 
-from ._signature import fill_arg_docs
+from ._rule import StepOptions
+from ._signature import PATH_KEYWORDS, check_constructor, fill_arg_docs, group_fields
 from .functional import laprop, state_dtype
 
 __all__ = ["LaProp"]
@@ -18,14 +21,19 @@ __all__ = ["LaProp"]
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
-_HYPER = ("lr", "betas", "eps", "weight_decay", "amsgrad", "centered", "t_init", "eps_mode",
-          "maximize", "foreach", "fused", "capturable", "differentiable")
+# The flags come from laprop._rule.StepOptions: its param-group fields (group=True) are group
+# keys of the same name; the others the class supplies itself, on each call of step():
+_MAPPED = {"betas": ("beta1", "beta2")}  # a group key standing for two fields
+_PER_CALL = ("has_complex", "grad_scale", "found_inf")  # from the params and from AMP
+_GROUP_FIELDS = group_fields()
+_HYPER = ("lr", "betas", *(k for k in _GROUP_FIELDS if k != "lr"), *PATH_KEYWORDS)
 # keys torch or its LR schedulers put in a param group, and a free-form label
 _EXTRA_GROUP_KEYS = frozenset({"params", "param_names", "initial_lr", "max_lr", "min_lr",
                                "base_momentum", "max_momentum", "swa_lr", "name"})
 GROUP_KEYS = frozenset(_HYPER) | _EXTRA_GROUP_KEYS
 STATE_KEYS = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_avg_center"})
-_BOOLS = ("amsgrad", "centered", "maximize", "capturable", "differentiable")
+_BOOLS = tuple(f.name for f in fields(StepOptions)
+               if f.name in _GROUP_FIELDS and f.type in ("bool", bool))
 _EXECUTION = ("foreach", "fused", "capturable", "differentiable")  # how, not what
 _MEANING = ("amsgrad", "centered", "maximize")  # what the state tensors hold
 _MEANING_WHY = {
@@ -178,10 +186,10 @@ class LaProp(Optimizer):
         maximize: bool = False, foreach: bool | None = None, fused: bool | None = None,
         capturable: bool = False, differentiable: bool = False,
     ) -> None:
-        defaults = dict(lr=lr, betas=tuple(betas) if isinstance(betas, (tuple, list)) else betas,
-                        eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, centered=centered,
-                        t_init=t_init, eps_mode=eps_mode, maximize=maximize, foreach=foreach,
-                        fused=fused, capturable=capturable, differentiable=differentiable)
+        given = locals()
+        defaults = {k: given[k] for k in _INIT_KEYWORDS}  # the signature's order
+        if isinstance(betas, (tuple, list)):
+            defaults["betas"] = tuple(betas)
         _check_group(defaults, "LaProp")
         super().__init__(params, defaults)  # every group goes through add_param_group
 
@@ -234,15 +242,8 @@ class LaProp(Optimizer):
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("centered", False)
-            group.setdefault("t_init", 10)
-            group.setdefault("eps_mode", "inside")
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("fused", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
+            for key, default in _FLAG_DEFAULTS.items():  # states saved before a flag existed
+                group.setdefault(key, default)
             for p in group["params"]:
                 st = self.state.get(p, {})
                 if st and not torch.is_tensor(st.get("step")):
@@ -437,20 +438,21 @@ class LaProp(Optimizer):
             beta1, beta2 = group["betas"]
             with torch.set_grad_enabled(group["differentiable"]):
                 laprop(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, exp_avg_centers,
-                       state_steps, foreach=group["foreach"], fused=group["fused"],
-                       amsgrad=group["amsgrad"], centered=group["centered"],
-                       t_init=group["t_init"], beta1=beta1, beta2=beta2, lr=group["lr"],
-                       weight_decay=group["weight_decay"], eps=group["eps"],
-                       eps_mode=group["eps_mode"], maximize=group["maximize"],
-                       capturable=group["capturable"],
-                       differentiable=group["differentiable"], has_complex=has_complex,
+                       state_steps, **{k: group[k] for k in (*PATH_KEYWORDS, *_GROUP_FIELDS)},
+                       beta1=beta1, beta2=beta2, has_complex=has_complex,
                        grad_scale=getattr(self, "grad_scale", None),
                        found_inf=getattr(self, "found_inf", None))
         return loss
 
 
-# {lr}, {eps}, {weight_decay}, {flag_args}: LaProp's Args entries, written once in
-# laprop._signature.ARG_DOCS (shared with laprop.functional.laprop and StepOptions)
-_FLAG_ARGS = ("amsgrad", "centered", "t_init", "eps_mode", "maximize", "foreach", "fused",
-              "capturable", "differentiable")
-LaProp.__doc__ = fill_arg_docs(LaProp.__doc__, flag_args=_FLAG_ARGS)
+# the written-out constructor against StepOptions: a param-group field missing there is named
+check_constructor(LaProp.__init__, mapped=_MAPPED, per_call=_PER_CALL)
+_INIT = inspect.signature(LaProp.__init__).parameters
+_INIT_KEYWORDS = tuple(list(_INIT)[2:])  # lr, betas, eps, weight_decay, then the flags
+# the keyword-only flags and their defaults, for states saved before a flag existed
+_FLAG_DEFAULTS = {k: p.default for k, p in _INIT.items() if p.kind is p.KEYWORD_ONLY}
+
+# {lr}, {eps}, {weight_decay}, {flag_args}: LaProp's Args entries, written once in the fields
+# of laprop._rule.StepOptions and laprop._signature.ARG_DOCS (shared with
+# laprop.functional.laprop and StepOptions); {flag_args}: the keyword-only flags, in order
+LaProp.__doc__ = fill_arg_docs(LaProp.__doc__, flag_args=tuple(_FLAG_DEFAULTS))

@@ -42,14 +42,15 @@ def pytest_report_header(config):  # noqa: ARG001
 #: orders files by their number of tests), so a long file collected last would run alone at
 #: the end while the other worker idles (longest-first balances the two)
 LONGEST_FIRST = (
-    "tests/theory/proof/test_mutation_all_claims.py",  # ~150 s, one test
-    "tests/course/test_notebooks.py",                   # ~150 s
-    "tests/theory/cli/test_check_papers.py",            # ~130 s
-    "tests/paper/test_paper.py",                        # ~100 s
-    "tests/theory/cli/test_cli_contract.py",            # ~100 s
-    "tests/theory/proof/test_mutation.py",              # ~70 s
-    "tests/theory/claims/test_amsgrad2018.py",          # ~60 s
-    "tests/theory/proof/test_determinism.py",           # ~30 s, two CPU burners
+    "tests/course/test_notebooks.py",                   # ~100 s
+    "tests/theory/cli/test_cli_contract.py",            # ~95 s
+    "tests/theory/cli/test_check_papers.py",            # ~60 s
+    "tests/theory/proof/test_mutation.py",              # ~50 s
+    "tests/theory/test_theory_bridge.py",               # ~30 s
+    "tests/paper/test_paper.py",                        # ~25 s
+    "tests/theory/proof/test_certificates.py",          # ~25 s
+    "tests/theory/proof/test_determinism.py",           # ~25 s, two CPU burners
+    "tests/theory/proof/test_mutation_all_claims.py",   # ~20 s, one test
 )
 
 

@@ -7,8 +7,9 @@ nothing is written into the source tree that other processes read), and shows th
 registry and its users see it: the command line's listings and help, the note's table, the
 searcher's choices. The expected listings of the built-in entries are the ones the code had
 before the registries were derived (copied from the hand-written lists they replaced), so a
-change of order or text fails here. An optimizer flag's one place, ``laprop/_signature.py``,
-is checked by loading a copy of that file with one more field.
+change of order or text fails here. An optimizer flag's one place, ``laprop/_rule.py``
+(``StepOptions`` next to the rule), is checked by loading a copy of that file with one more
+field, with copies of the modules that derive from it.
 """
 
 from __future__ import annotations
@@ -390,66 +391,155 @@ def test_a_new_claim_is_one_module_and_one_line(extra_modules, monkeypatch,
 # ----------------------------------------------------------------------------- optimizer flags
 
 
-def _signature_module_with(tmp_path: Path, field_line: str | None, doc_line: str | None):
-    """A copy of laprop/_signature.py with one more StepOptions field and/or ARG_DOCS entry,
-    loaded as a module of its own."""
+_COPIES = iter(range(10**6))
+
+
+def _laprop_copy_with(tmp_path: Path, field_line: str):
+    """A package of its own holding a copy of laprop/_rule.py with one more StepOptions field
+    (``field_line``, after the last one) and verbatim copies of laprop/_signature.py and
+    laprop/functional.py beside it; returns the copy's ``_signature`` module, imported (so the
+    copy's StepOptions, its checks and ARG_DOCS are built as the real ones are)."""
     import ast
 
-    source = (ROOT / "laprop/_signature.py").read_text(encoding="utf-8")
+    source = (ROOT / "laprop/_rule.py").read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)
     tree = ast.parse(source)
     cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "StepOptions")
     last_field = [n for n in cls.body if isinstance(n, ast.AnnAssign)][-1]
-    docs = next(n for n in tree.body if isinstance(n, ast.AnnAssign)
-                and getattr(n.target, "id", "") == "ARG_DOCS")
-    inserts = []
-    if field_line:
-        inserts.append((last_field.end_lineno, "    " + field_line + "\n"))
-    if doc_line:
-        inserts.append((docs.lineno, "    " + doc_line + "\n"))
-    for at, text in sorted(inserts, reverse=True):
-        lines.insert(at, text)
-    path = tmp_path / "signature_copy.py"
-    path.write_text("".join(lines), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("signature_copy", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["signature_copy"] = module  # dataclasses look the module up by name
+    lines.insert(last_field.end_lineno, "    " + field_line + "\n")
+    name = f"laprop_probe_{next(_COPIES)}"
+    pkg = tmp_path / name
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "_rule.py").write_text("".join(lines), encoding="utf-8")
+    for module in ("_signature.py", "functional.py"):
+        (pkg / module).write_text((ROOT / "laprop" / module).read_text(encoding="utf-8"),
+                                  encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
     try:
-        spec.loader.exec_module(module)
+        return importlib.import_module(f"{name}._signature")
     finally:
-        sys.modules.pop("signature_copy", None)
-    return module
+        sys.path.remove(str(tmp_path))
 
 
-def test_an_optimizer_flag_has_one_place(tmp_path: Path) -> None:
-    """StepOptions + ARG_DOCS is what the signature check and every path's signature read."""
+@pytest.fixture
+def laprop_copy(tmp_path: Path):
+    """``_laprop_copy_with``, with the copies' modules taken out of sys.modules afterwards."""
+    before = set(sys.modules)
+    yield lambda field_line: _laprop_copy_with(tmp_path, field_line)
+    for name in set(sys.modules) - before:
+        if name.startswith("laprop_probe_"):
+            del sys.modules[name]
+
+
+PROBE_DOC = "a flag added by tests/test_registries.py."
+PROBE = f'probe_flag: bool = option(False, doc="{PROBE_DOC}", cases=(False, True))'
+
+
+def test_an_optimizer_flag_has_one_place(laprop_copy) -> None:
+    """One field in laprop/_rule.py (next to the rule) is what the docs, every path's
+    signature, test_rule's combinations, the import-time checks of the written-out signatures
+    and the fallback to the reference path read."""
+    import itertools
+    from dataclasses import fields
+
+    import torch
+
     import laprop.functional as F
+    import laprop.optimizer as O
+    from laprop import LaProp
     from laprop import _signature as S
 
+    # today: every field documented; the written-out signatures agree
     assert set(S.STEP_KEYWORDS) <= set(S.ARG_DOCS)
-    S.check_signature(F.laprop)  # the written-out signature agrees today
+    S.check_signature(F.laprop)
+    S.check_constructor(LaProp.__init__, mapped=O._MAPPED, per_call=O._PER_CALL)
 
-    field = 'probe_flag: bool = field(default=False, metadata=cases(False, True))'
-    doc = '"probe_flag": "a flag added by tests/test_registries.py.",'
-    copy = _signature_module_with(tmp_path, field, doc)
+    copy = laprop_copy(PROBE)  # a flag with no fast path declared: the reference's alone
     assert copy.STEP_KEYWORDS == (*S.STEP_KEYWORDS, "probe_flag")
-    assert "probe_flag: a flag added by tests/test_registries.py." in copy.StepOptions.__doc__
+    # the generated docs
+    assert copy.ARG_DOCS["probe_flag"] == PROBE_DOC
+    assert f"probe_flag: {PROBE_DOC}" in copy.StepOptions.__doc__
+    assert copy.args_doc(["probe_flag"], 4) == f"    probe_flag: {PROBE_DOC}"
+    assert "probe_flag" in copy.group_fields()  # a param-group key of LaProp
+    # every path's signature (the keywords step_path gives a path)
     path_params = inspect.signature(copy.step_path(lambda *a: None)).parameters
     assert list(path_params)[-1] == "probe_flag"
-    # functional.laprop's written-out signature lacks it: the check names the new flag
+    assert path_params["probe_flag"].default is False
+    # test_rule's combinations: the product of the fields' cases, now twice as many
+    cases = [f.metadata["cases"] for f in fields(copy.StepOptions)]
+    real = [f.metadata["cases"] for f in fields(S.StepOptions)]
+    combos = list(itertools.product(*cases))
+    assert len(combos) == 2 * len(list(itertools.product(*real)))
+    assert {c[-1] for c in combos} == {False, True}
+
+    # the written-out signatures lack it: the import-time checks name it
+    with pytest.raises(TypeError, match=r"keywords differ: \['probe_flag'\]"):
+        importlib.import_module(copy.__name__.replace("_signature", "functional"))
     with pytest.raises(TypeError, match=r"keywords differ: \['probe_flag'\]"):
         copy.check_signature(F.laprop)
+    with pytest.raises(TypeError, match=r"LaProp.__init__ and StepOptions disagree: "
+                                        r"param-group keywords differ: \['probe_flag'\]"):
+        copy.check_constructor(LaProp.__init__, mapped=O._MAPPED, per_call=O._PER_CALL)
 
-    # ... and passes once the flag is written out there too
-    def laprop_with_flag(*args, **kwargs):  # noqa: ANN002, ANN003
-        return None
+    # ... and pass once the flag is written out there too
+    def with_probe(fn):  # fn's signature and probe_flag=False
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003
+            return None
 
-    sig = inspect.signature(F.laprop)
-    laprop_with_flag.__signature__ = sig.replace(parameters=[
-        *sig.parameters.values(),
-        inspect.Parameter("probe_flag", inspect.Parameter.KEYWORD_ONLY, default=False)])
-    copy.check_signature(laprop_with_flag)
+        sig = inspect.signature(fn)
+        wrapper.__signature__ = sig.replace(parameters=[
+            *sig.parameters.values(),
+            inspect.Parameter("probe_flag", inspect.Parameter.KEYWORD_ONLY, default=False)])
+        wrapper.__qualname__ = fn.__qualname__
+        return wrapper
 
-    # a field without its ARG_DOCS entry does not even import
-    with pytest.raises(KeyError, match="probe_flag"):
-        _signature_module_with(tmp_path, field, None)
+    copy.check_signature(with_probe(F.laprop))
+    copy.check_constructor(with_probe(LaProp.__init__), mapped=O._MAPPED, per_call=O._PER_CALL)
+
+    # the fallback: the real choose_path reads the copy's declaration from its options
+    def options(module, probe):
+        return module.StepOptions(amsgrad=False, centered=False, t_init=10, beta1=0.9,
+                                  beta2=0.7, lr=1e-3, weight_decay=0.0, eps=1e-8,
+                                  eps_mode="inside", maximize=False, probe_flag=probe)
+
+    cpu, meta = [torch.ones(3)], [torch.ones(3, device="meta")]
+    on = options(copy, True)
+    assert copy.unsupported(on, "foreach") == ["probe_flag"]
+    assert copy.unsupported(options(copy, False), "foreach") == []  # its neutral value
+    assert F.choose_path(cpu, foreach=None, fused=None, differentiable=False,
+                         options=on) == "single"  # the default: silently the reference
+    assert F.choose_path(cpu, foreach=None, fused=False, differentiable=False,
+                         options=options(copy, False)) == "foreach"
+    with pytest.raises(RuntimeError, match=r"fused=True does not support probe_flag=True: the "
+                                           r"fused path does not implement it"):
+        F.choose_path(cpu, foreach=None, fused=True, differentiable=False, options=on)
+    with pytest.raises(RuntimeError, match=r"foreach=True does not support probe_flag=True"):
+        F.choose_path(cpu, foreach=True, fused=None, differentiable=False, options=on)
+    with pytest.raises(RuntimeError, match=r"the compiled path does not implement it"):
+        F.choose_path(meta, foreach=None, fused=True, differentiable=False, options=on)
+    assert F.choose_path(cpu, foreach=False, fused=None, differentiable=False,
+                         options=on) == "single"
+
+    # a flag that declares a fast path runs there
+    on_foreach = laprop_copy(PROBE.replace("))", "), paths=('foreach',))"))
+    on = options(on_foreach, True)
+    assert F.choose_path(cpu, foreach=True, fused=None, differentiable=False,
+                         options=on) == "foreach"
+    with pytest.raises(RuntimeError, match=r"fused=True does not support probe_flag=True"):
+        F.choose_path(cpu, foreach=None, fused=True, differentiable=False, options=on)
+
+
+def test_an_optimizer_flag_declaration_is_checked(laprop_copy) -> None:
+    """A field declared without option()'s doc and cases, with an unknown path, or leaving out
+    a fast path without a neutral value, does not import; the message names it."""
+    with pytest.raises(TypeError, match=r"probe_flag: declare it with laprop._rule.option"):
+        laprop_copy("probe_flag: bool = field(default=False)")
+    with pytest.raises(TypeError, match=r"probe_flag: unknown paths \['cuda'\]"):
+        laprop_copy(PROBE.replace("))", "), paths=('cuda',))"))
+    with pytest.raises(TypeError, match=r"probe_flag: paths \(\) leave out a fast path, so it "
+                                        r"needs a default or neutral="):
+        laprop_copy(f'probe_flag: bool = option(doc="{PROBE_DOC}", cases=(False, True))')
+    # with a neutral value it imports (the control)
+    laprop_copy(f'probe_flag: bool = option(doc="{PROBE_DOC}", cases=(False, True), '
+                f'neutral=False)')

@@ -26,7 +26,7 @@ import mpmath
 
 from ..numerics import DEFAULT_DPS, to_mpf
 
-__all__ = ["HypothesisError", "check_theorem41", "gamma", "theorem41_bound",
+__all__ = ["HypothesisError", "check_gamma", "check_theorem41", "gamma", "theorem41_bound",
            "theorem41_terms"]
 
 
@@ -40,21 +40,30 @@ def gamma(beta1: Any, beta2: Any) -> Any:
     return None if b2 == 0 else b1**2 / mpmath.sqrt(b2)
 
 
+def check_gamma(beta1: Any, beta2: Any, theorem: str, formula: str,
+                gamma_of: Callable[[Any, Any], Any]) -> None:
+    """The hypotheses on (β1, β2) that Theorem 4.1 here and Reddi et al.'s Theorem 4 share:
+    β1, β2 ∈ [0, 1), β2 > 0 and γ = ``gamma_of(β1, β2)`` < 1 (``formula`` names γ in the
+    message); :class:`HypothesisError` names the first that fails."""
+    b1, b2 = to_mpf(beta1), to_mpf(beta2)
+    if not 0 <= b1 < 1:
+        raise HypothesisError(f"beta1 must be in [0, 1) ({theorem}), got {beta1}")
+    if not 0 <= b2 < 1:
+        raise HypothesisError(f"beta2 must be in [0, 1) ({theorem}), got {beta2}")
+    if b2 == 0:
+        raise HypothesisError(f"beta2 = 0: gamma = {formula} is undefined "
+                              f"({theorem} needs gamma < 1)")
+    g = gamma_of(b1, b2)
+    if not g < 1:
+        raise HypothesisError(f"gamma = {formula} = {mpmath.nstr(g, 12)} must be < 1 "
+                              f"({theorem}), got beta1={beta1}, beta2={beta2}")
+
+
 def check_theorem41(beta1: Any, beta2: Any, lam: Any) -> None:
     """Raise :class:`HypothesisError` naming the first hypothesis on (β1, β2, λ) that fails:
     β1, β2 ∈ [0, 1), β2 > 0 (γ defined), γ = β1²/√β2 < 1, λ ∈ (0, 1)."""
-    b1, b2, lm = to_mpf(beta1), to_mpf(beta2), to_mpf(lam)
-    if not 0 <= b1 < 1:
-        raise HypothesisError(f"beta1 must be in [0, 1) (Theorem 4.1), got {beta1}")
-    if not 0 <= b2 < 1:
-        raise HypothesisError(f"beta2 must be in [0, 1) (Theorem 4.1), got {beta2}")
-    if b2 == 0:
-        raise HypothesisError("beta2 = 0: gamma = beta1^2/sqrt(beta2) is undefined "
-                              "(Theorem 4.1 needs gamma < 1)")
-    g = gamma(b1, b2)
-    if not g < 1:
-        raise HypothesisError(f"gamma = beta1^2/sqrt(beta2) = {mpmath.nstr(g, 12)} must be < 1 "
-                              f"(Theorem 4.1), got beta1={beta1}, beta2={beta2}")
+    check_gamma(beta1, beta2, "Theorem 4.1", "beta1^2/sqrt(beta2)", gamma)
+    lm = to_mpf(lam)
     if not 0 < lm < 1:
         raise HypothesisError(f"lambda (beta1_t = beta1 lambda^(t-1)) must be in (0, 1) "
                               f"(Theorem 4.1), got {lam}")

@@ -24,7 +24,7 @@ from typing import Any
 import mpmath
 
 from ..numerics import DEFAULT_DPS, to_mpf
-from .adam2015 import HypothesisError
+from .adam2015 import HypothesisError, check_gamma
 
 __all__ = ["check_theorem4", "gamma", "theorem4_bound", "theorem4_terms"]
 
@@ -39,18 +39,8 @@ def check_theorem4(beta1: Any, beta2: Any, lam: Any) -> None:
     """Raise :class:`~laprop_theory.bounds.adam2015.HypothesisError` naming the first failing
     hypothesis on (β1, β2, λ): β1, β2 ∈ [0, 1), β2 > 0, γ = β1/√β2 < 1, and λ ∈ (0, 1] for
     the schedule β1t = β1 λ^{t−1} (which gives β11 = β1 and β1t ≤ β1)."""
-    b1, b2, lm = to_mpf(beta1), to_mpf(beta2), to_mpf(lam)
-    if not 0 <= b1 < 1:
-        raise HypothesisError(f"beta1 must be in [0, 1) (Theorem 4), got {beta1}")
-    if not 0 <= b2 < 1:
-        raise HypothesisError(f"beta2 must be in [0, 1) (Theorem 4), got {beta2}")
-    if b2 == 0:
-        raise HypothesisError("beta2 = 0: gamma = beta1/sqrt(beta2) is undefined "
-                              "(Theorem 4 needs gamma < 1)")
-    g = gamma(b1, b2)
-    if not g < 1:
-        raise HypothesisError(f"gamma = beta1/sqrt(beta2) = {mpmath.nstr(g, 12)} must be < 1 "
-                              f"(Theorem 4), got beta1={beta1}, beta2={beta2}")
+    check_gamma(beta1, beta2, "Theorem 4", "beta1/sqrt(beta2)", gamma)
+    lm = to_mpf(lam)
     if not 0 < lm <= 1:
         raise HypothesisError(f"lambda (beta1_t = beta1 lambda^(t-1) <= beta1) must be in "
                               f"(0, 1], got {lam}")

@@ -35,8 +35,9 @@ from typing import Any
 
 import sympy as sp
 
+from .budget import DEFAULT
 from .core import Claim, Domain, Range, Step, Verdict
-from .decide import decide
+from .decide import check_claim, decide
 
 _FLIP = {"<=": ">", "<": ">=", ">=": "<", ">": "<="}
 
@@ -279,6 +280,22 @@ def run_mutants(ms: Iterable[Mutant], *, budget: float = 1.5, seed: int = 0,
                                 original=m.original)
         out.append(MutantResult(m, v, eq_by))
     return out
+
+
+def mutation_run(claims: Iterable[Claim], *, per_step: int, budget: float = 1.5,
+                 check_budget: float = DEFAULT, seed: int = 0) -> list[MutantResult]:
+    """The mutation suite over ``claims``: their steps are checked at ``check_budget``,
+    ``per_step`` mutants of each proved step are made (:func:`mutants`) and each is decided
+    at ``budget`` (:func:`run_mutants`). :func:`kill_rate`, :func:`equivalents` and
+    :func:`survivors` read the result."""
+    claims = list(claims)
+    proved = {(r.claim, r.step.id) for c in claims
+              for r in check_claim(c, budget=check_budget, seed=seed)
+              if r.verdict.status == "proved"}
+    ms = mutants(claims, proved, per_step=per_step)
+    if not ms:
+        raise ValueError("no proved step to mutate")
+    return run_mutants(ms, budget=budget, seed=seed)
 
 
 def kill_rate(results: list[MutantResult]) -> float:

@@ -12,6 +12,10 @@ share one folder this way, and each step of the paper is decided once per run.
   source of every module of :mod:`laprop_theory.proof` and of :mod:`laprop_theory.numerics`,
   and the versions of sympy, mpmath, z3 and python-flint. Changing any of them changes every
   key, so an entry can never answer for a different checker.
+* The key is the same in every process: sums are printed with their terms in sympy's stored
+  (canonical) order, not sorted by value (which would integrate Eq. (8)'s improper integrals
+  numerically, seconds per key), and a witness's point (a dict of symbols) is printed sorted,
+  whatever the hash seed (the suite's workers and the notebooks' kernels each have their own).
 * A verdict cut short by the wall-clock safety guard (:data:`~.budget.GUARD_SECONDS`) is
   never stored: it is not a function of the inputs.
 * An entry that cannot be read (truncated, from another Python) is ignored and decided again.
@@ -68,11 +72,33 @@ def checker_identity() -> str:
 def key(step: Step, budget: float, seed: int, methods: tuple[str, ...] | None) -> str:
     """The hex key of one decision (see the module docstring for what it covers)."""
     dom = step.domain
-    ranges = sorted((sp.srepr(s), repr(r)) for s, r in dom.ranges.items())
-    parts = (sp.srepr(sp.sympify(step.lhs)), step.rel, sp.srepr(sp.sympify(step.rhs)), ranges,
-             [sp.srepr(c) for c in dom.constraints], step.abstract, repr(step.witnesses),
+    ranges = sorted((_srepr(s), repr(r)) for s, r in dom.ranges.items())
+    parts = (_srepr(step.lhs), step.rel, _srepr(step.rhs), ranges,
+             [_srepr(c) for c in dom.constraints], step.abstract, _canonical(step.witnesses),
              repr(float(budget)), int(seed), methods, checker_identity())
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _srepr(expr: Any) -> str:
+    """``sympy.srepr`` with the terms of each sum in their stored (canonical) order: the
+    default printer orders them by value, which evaluates improper integrals numerically
+    (seconds per key for Eq. (8)'s steps)."""
+    return sp.srepr(sp.sympify(expr), order="none")
+
+
+def _canonical(obj: Any) -> str:
+    """A repr of ``obj`` that does not depend on the order of its dicts and sets (a witness's
+    point is a dict of symbols, whose order can follow the hash seed)."""
+    if isinstance(obj, dict):
+        items = sorted((_canonical(k), _canonical(v)) for k, v in obj.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(obj, (set, frozenset)):
+        return "{" + ", ".join(sorted(_canonical(x) for x in obj)) + "}"
+    if isinstance(obj, (list, tuple)):
+        return "[" + ", ".join(_canonical(x) for x in obj) + "]"
+    if isinstance(obj, sp.Basic):
+        return _srepr(obj)
+    return repr(obj)
 
 
 def load(k: str) -> Verdict | None:

@@ -203,3 +203,73 @@ def test_default_takes_foreach_for_tensor_subclasses_and_compile(monkeypatch):
     assert F.choose_path([torch.ones(3)], foreach=None, fused=None,
                          differentiable=False) == "foreach"
     assert calls == []
+
+
+def _declare_paths(monkeypatch, name: str, paths: tuple[str, ...]) -> None:
+    """Let the field ``name`` of StepOptions declare only ``paths`` (as a new flag would)."""
+    import dataclasses
+    import types
+
+    from laprop._rule import StepOptions
+
+    f = next(f for f in dataclasses.fields(StepOptions) if f.name == name)
+    monkeypatch.setattr(f, "metadata", types.MappingProxyType({**f.metadata, "paths": paths}))
+
+
+def _maximize_run(**how) -> tuple[torch.Tensor, torch.Tensor]:
+    """θ and m after 3 steps of F.laprop with maximize=True (float64) on the path ``how``."""
+    p = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
+    m, n, s = torch.zeros_like(p), torch.zeros_like(p), torch.zeros(())
+    for k in range(3):
+        g = torch.tensor([0.3, -0.2, 0.1], dtype=torch.float64) * (k + 1)
+        F.laprop([p], [g], [m], [n], [], [], [s], amsgrad=False, centered=False, t_init=10,
+                 beta1=0.9, beta2=0.7, lr=3e-2, weight_decay=0.0, eps=1e-8,
+                 eps_mode="inside", maximize=True, **how)
+    return p, m
+
+
+def test_a_value_a_fast_path_does_not_declare_runs_the_reference(monkeypatch):
+    """choose_path's fallback on an existing flag: with ``maximize`` declaring no foreach (nor
+    fused) support, the default path choice runs the reference instead, silently; an explicit
+    foreach=True or fused=True refuses, naming the flag and the path; the neutral value keeps
+    the fast path."""
+    calls = _record_paths(monkeypatch)
+    # the control: as declared today, foreach and the default (fused) run maximize=True
+    _maximize_run(foreach=None, fused=False)
+    _maximize_run()
+    assert calls == ["foreach"] * 3 + ["fused"] * 3
+    want = _maximize_run(foreach=False)
+    calls.clear()
+
+    _declare_paths(monkeypatch, "maximize", ("triton", "compiled"))
+    got_default = _maximize_run()  # would be the fused C++ kernel
+    got_foreach = _maximize_run(foreach=None, fused=False)  # would be foreach
+    assert calls == ["single"] * 6
+    for got in (got_default, got_foreach):  # the reference's own result, bit for bit
+        assert all(torch.equal(a, b) for a, b in zip(got, want, strict=True))
+    with pytest.raises(RuntimeError, match=r"foreach=True does not support maximize=True: the "
+                                           r"foreach path does not implement it"):
+        _maximize_run(foreach=True)
+    with pytest.raises(RuntimeError, match=r"fused=True does not support maximize=True: the "
+                                           r"fused path does not implement it"):
+        _maximize_run(fused=True)
+    from laprop._rule import StepOptions
+
+    def options(maximize: bool) -> StepOptions:
+        return StepOptions(amsgrad=False, centered=False, t_init=10, beta1=0.9, beta2=0.7,
+                           lr=3e-2, weight_decay=0.0, eps=1e-8, eps_mode="inside",
+                           maximize=maximize)
+
+    # the neutral value (maximize=False) keeps the fast path, explicit or by default
+    assert F.choose_path([torch.ones(3)], foreach=True, fused=None, differentiable=False,
+                         options=options(False)) == "foreach"
+    assert F.choose_path([torch.ones(3)], foreach=None, fused=False, differentiable=False,
+                         options=options(False)) == "foreach"
+    assert F.choose_path([torch.ones(3)], foreach=None, fused=False, differentiable=False,
+                         options=options(True)) == "single"
+    # through the class: the same refusal for an explicit flag
+    p = torch.nn.Parameter(torch.ones(3, dtype=torch.float64))
+    opt = LaProp([p], maximize=True, foreach=True)
+    p.grad = torch.ones(3, dtype=torch.float64)
+    with pytest.raises(RuntimeError, match="foreach=True does not support maximize=True"):
+        opt.step()

@@ -3,7 +3,9 @@ on every combination of the values the fields of ``StepOptions`` declare (their 
 
 A new field of ``StepOptions`` is enumerated here without editing this file; a field without
 declared cases fails :func:`test_every_field_declares_its_cases`; a path that ignores a flag
-disagrees with the rule on the combinations where the flag is set.
+disagrees with the rule on the combinations where the flag is set. A fast path runs the
+combinations whose values it implements (the fields' declared ``paths``); the others are the
+reference's (``choose_path`` falls back to it), checked on the ``single`` path.
 
 The reference applies the rule in float64 to each tensor (complex ones as pairs of reals) with
 the step around it written out here from its specification (docs/optimizer-spec.md): a nonzero
@@ -23,9 +25,9 @@ import torch
 from torch import Tensor
 
 import laprop.functional as F
-from laprop._fused import _compiled_update
-from laprop._rule import laprop_rule
-from laprop._signature import STATE_LISTS, StepOptions
+from laprop._fused import _compiled_update, kernel_keywords
+from laprop._rule import StepOptions, laprop_rule
+from laprop._signature import STATE_LISTS, unsupported
 
 torch.set_num_threads(1)
 
@@ -129,8 +131,7 @@ def _run_path(path: str, kw: dict[str, Any], device: str
         if path == "compiled":  # the accelerator fallback, run eagerly on this device
             real = [[_real(x) for x in lst] for lst in (params, grads, *lists)]
             _compiled_update(*real, steps, compile_fn=lambda f: f,
-                             **{k: v for k, v in kw.items()
-                                if k not in ("capturable", "differentiable", "has_complex")})
+                             **{k: v for k, v in kw.items() if k in kernel_keywords("compiled")})
         else:
             F.laprop(params, grads, *lists, steps, **PATHS[path], **kw)
     return params, lists, steps
@@ -144,10 +145,15 @@ PATHS: dict[str, dict[str, Any]] = {
 GENERATED = ("single", "compiled")  # built from laprop_rule; foreach and fused are checked
 
 
-def _takes(path: str, kw: dict[str, Any]) -> bool:
-    """Whether ``path`` runs this combination: ``differentiable`` is the single-tensor path's
-    alone (the others refuse it or hand it to the single-tensor path)."""
-    return path == "single" or not kw["differentiable"]
+def _takes(path: str, kw: dict[str, Any], device: str) -> bool:
+    """Whether ``path`` runs this combination: the reference runs every one; a fast path those
+    whose values it implements (the fields' declared ``paths``: ``differentiable`` declares
+    none, so it is the single-tensor path's alone)."""
+    if path == "single":
+        return True
+    kernel = {"foreach": "foreach", "compiled": "compiled"}.get(path) or F.fused_kernel(
+        [torch.empty(0, device=device)])
+    return not unsupported(StepOptions(**kw), kernel)
 
 
 def _rel(got: Tensor, want: Tensor) -> float:
@@ -163,7 +169,7 @@ def _disagreements(path: str, device: str, combos: list[tuple[Any, ...]] = COMBO
                                                                   "grad_scale", "found_inf")}
     for combo in combos:
         kw = _options(combo, device)
-        if not _takes(path, kw):
+        if not _takes(path, kw, device):
             continue
         ran += 1
         meaning = tuple(defaults.get(n, v) for n, v in zip(NAMES, combo, strict=True))

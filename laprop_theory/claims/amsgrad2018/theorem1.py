@@ -116,7 +116,7 @@ def _abstract(step: Step, points: list[dict[Any, Any]],
     for c in step.domain.constraints:
         used |= c.free_symbols
     used &= set(step.domain.ranges)
-    wit = tuple({"point": {s: p[s] for s in used},
+    wit = tuple({"point": {s: p[s] for s in sorted(used, key=str)},
                  "run": f"Adam (beta1 = 0) on f_t, C = {p[C]}, alpha = {p[alpha]}, t = {p[t]}"}
                 for p in inside[id(step.domain)])
     return dataclasses.replace(step, abstract=True, witnesses=wit)

@@ -3,6 +3,8 @@ recurrences, and the paper's statements exercised on random sequences."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import mpmath
 import pytest
 import sympy as sp
@@ -117,3 +119,22 @@ def test_prop1_holds_on_random_sequences(mu, nu, g):
     with mpmath.workdps(DPS):
         size = R.laprop_update_size(g, repr(mu), repr(nu), dps=DPS)
         assert size <= 1 / mpmath.sqrt(1 - mpmath.mpf(repr(nu))) * (1 + mpmath.mpf(10) ** -40)
+
+
+def test_claims_are_built_once_per_module_and_again_when_the_module_changes(monkeypatch):
+    import laprop_theory.claims as C
+    from laprop_theory.claims import prop1
+
+    first, again = C.all_claims("laprop2020"), C.all_claims("laprop2020")
+    assert [a is b for a, b in zip(first, again, strict=True)] == [True] * len(first)
+    built = []
+    old = C._built(prop1)
+
+    def claims():
+        built.append(1)
+        return [dataclasses.replace(c, title="rebuilt") for c in old]
+
+    # a replaced claims() (as a reloaded module has) is called, not the kept claims
+    monkeypatch.setattr(prop1, "claims", claims)
+    now = [c for c in C.all_claims("laprop2020") if c.id in {o.id for o in old}]
+    assert built == [1] and {c.title for c in now} == {"rebuilt"}

@@ -43,7 +43,7 @@ def test_check_is_identical_under_load():
     args = [a for c in CLAIMS for a in ("--claim", c)]
     quiet = _check(*args)
     ctx = mp.get_context("spawn")
-    burners = [ctx.Process(target=_burn, args=(time.monotonic() + 600,)) for _ in range(3)]
+    burners = [ctx.Process(target=_burn, args=(time.monotonic() + 600,)) for _ in range(2)]
     for b in burners:
         b.start()
     try:

@@ -78,3 +78,50 @@ def test_an_unreadable_entry_is_decided_again(tmp_path, monkeypatch):
     v = D.decide(FALSE, budget=2)
     assert v.status == "refuted" and v.counterexample is not None
     assert VC.load(VC.key(FALSE, 2, 0, None)) is not None  # rewritten whole
+
+
+def test_the_key_evaluates_no_integral(monkeypatch):
+    # sympy's default printer orders a sum's terms by value, integrating an improper integral
+    # numerically (seconds per key for Eq. (8)'s steps); the key prints sums as stored
+    t = sp.Symbol("t", real=True)
+    gauss = sp.Integral(t**2 * sp.exp(-t**2 / 2), (t, -sp.oo, sp.oo))
+    step = Step("integral", gauss + x + 1, ">=", x, DOM)
+
+    def no_quadrature(*args, **kw):
+        raise AssertionError("the key integrated numerically")
+
+    import mpmath
+    monkeypatch.setattr(mpmath.mp, "quad", no_quadrature)
+    monkeypatch.setattr(sp.Integral, "evalf", no_quadrature)
+    assert VC.key(step, 3, 0, None) == VC.key(Step("other", gauss + x + 1, ">=", x, DOM), 3, 0,
+                                              None)
+
+
+_KEYS = """
+import hashlib
+from laprop_theory.claims import all_claims
+from laprop_theory.proof import verdict_cache as vc
+h = hashlib.sha256()
+for c in all_claims():
+    for st in (c.statement, *c.steps):
+        h.update(vc.key(st, 3.0, 0, None).encode())
+print(h.hexdigest())
+"""
+
+
+def test_keys_do_not_depend_on_the_hash_seed():
+    # the suite's workers run with different hash seeds and share one folder: a key that
+    # followed the seed (a witness's point, a dict of symbols, iterated from a set) would
+    # make every worker decide those steps again
+    import os
+    import subprocess
+    import sys
+
+    def keys(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        p = subprocess.run([sys.executable, "-c", _KEYS], capture_output=True, text=True,
+                           env=env, timeout=600)
+        assert p.returncode == 0, p.stderr[-2000:]
+        return p.stdout.strip()
+
+    assert keys("1") == keys("2")
