@@ -51,7 +51,8 @@ FAST_PATHS = ("foreach", "fused", "triton", "compiled")
 
 
 def option(default: Any = MISSING, *, doc: str, cases: tuple[Any, ...],
-           paths: tuple[str, ...] = (), group: bool = True, neutral: Any = MISSING) -> Any:
+           paths: tuple[str, ...] = (), group: bool = True, neutral: Any = MISSING,
+           state: str = "", execution: bool = False) -> Any:
     """A :class:`StepOptions` field, declared once.
 
     - ``doc``: its documentation (``ARG_DOCS``; the docstrings of ``StepOptions``,
@@ -68,10 +69,16 @@ def option(default: Any = MISSING, *, doc: str, cases: tuple[Any, ...],
       leaves out a fast path and the field has no default;
     - ``group``: whether ``laprop.LaProp`` keeps it as a param-group key of the same name
       (``False`` for the per-call ones the class maps itself: ``beta1``/``beta2`` from
-      ``betas``, ``has_complex`` from the params, ``grad_scale``/``found_inf`` from AMP).
+      ``betas``, ``has_complex`` from the params, ``grad_scale``/``found_inf`` from AMP);
+    - ``state``: for a flag that changes what the saved state means (which buffers exist, the
+      sign of m), why, in words: ``LaProp.load_state_dict`` refuses a state saved with another
+      value and gives this reason;
+    - ``execution``: a flag that changes how the step runs, not what it computes: a loaded
+      state dict keeps this optimizer's value (it describes this machine, not the state).
     """
     metadata = {"doc": doc, "cases": cases, "paths": paths, "group": group,
-                "neutral": default if neutral is MISSING else neutral}
+                "neutral": default if neutral is MISSING else neutral, "state": state,
+                "execution": execution}
     return field(default=default, metadata=metadata)
 
 
@@ -93,13 +100,17 @@ class StepOptions:
 
     amsgrad: bool = option(
         doc="AmsProp (Algorithm 3): the running maximum of the second moment.",
-        cases=(False, True), paths=_ALL, neutral=False)
+        cases=(False, True), paths=_ALL, neutral=False,
+        state="amsgrad decides whether the state holds the running maximum ṽ "
+              "(max_exp_avg_sq) that the step divides by")
     centered: bool = option(
         doc="""centered LaProp (Algorithm 4). Before step ``t_init`` it runs plain LaProp
 (the paper's second option). Where the centered second moment is ≤ 0 (exactly 0
 only when every gradient so far is 0; negative only by cancellation in floating
 point) the element falls back to the uncentered n_t, so no NaN or Inf arises.""",
-        cases=(False, True), paths=_ALL, neutral=False)
+        cases=(False, True), paths=_ALL, neutral=False,
+        state="centered decides whether the state holds n̄ (exp_avg_center) and whether the "
+              "denominator subtracts n̄²")
     # the checked runs take 4 steps: both sides of t_init's case
     t_init: int = option(doc="first step of centering (default 10).", cases=(3,), paths=_ALL)
     beta1: float = option(doc="μ, the momentum's decay, in [0, 1).", cases=(0.9,), paths=_ALL,
@@ -121,15 +132,18 @@ s = sqrt(v/c_n) + ε, a floor of ε = 1e-15. Near zero gradients the two differ 
 orders of magnitude: with g = 1e-10 at t = 1 the inside step moves θ by
 ≈ 3.2e-3·λ, the outside one by ≈ λ (a near-sign update).""",
         cases=("inside", "outside"), paths=_ALL, neutral="inside")
-    maximize: bool = option(doc="maximise the objective instead of minimising it.",
-                            cases=(False, True), paths=_ALL, neutral=False)
+    maximize: bool = option(
+        doc="maximise the objective instead of minimising it.", cases=(False, True),
+        paths=_ALL, neutral=False,
+        state="m accumulates the normalised gradient with the sign maximize gives it; the "
+              "other sign would send the momentum the wrong way")
     capturable: bool = option(
         False, doc="""keep the step count on the device and compute bias corrections there
-(for CUDA graphs).""", cases=(False, True), paths=_ALL)
+(for CUDA graphs).""", cases=(False, True), paths=_ALL, execution=True)
     # the single-tensor path only: choose_path sends it there (fused=True refuses it)
     differentiable: bool = option(
         False, doc="""let autograd flow through the step (single-tensor path only), with
-every other flag.""", cases=(False, True))
+every other flag.""", cases=(False, True), execution=True)
     has_complex: bool = option(
         False, doc="some tensors are complex (viewed as pairs of reals before a path runs).",
         cases=(False, True), paths=_ALL, group=False)

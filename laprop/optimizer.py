@@ -34,16 +34,14 @@ GROUP_KEYS = frozenset(_HYPER) | _EXTRA_GROUP_KEYS
 STATE_KEYS = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_avg_center"})
 _BOOLS = tuple(f.name for f in fields(StepOptions)
                if f.name in _GROUP_FIELDS and f.type in ("bool", bool))
-_EXECUTION = ("foreach", "fused", "capturable", "differentiable")  # how, not what
-_MEANING = ("amsgrad", "centered", "maximize")  # what the state tensors hold
-_MEANING_WHY = {
-    "amsgrad": "amsgrad decides whether the state holds the running maximum ṽ "
-               "(max_exp_avg_sq) that the step divides by",
-    "centered": "centered decides whether the state holds n̄ (exp_avg_center) and whether "
-                "the denominator subtracts n̄²",
-    "maximize": "m accumulates the normalised gradient with the sign maximize gives it; the "
-                "other sign would send the momentum the wrong way",
-}
+# how the step runs, not what it computes (kept from this optimizer when a state is loaded),
+# and what the state tensors hold (a state saved with another value is refused), with why:
+# both declared on the fields (option(execution=True), option(state="why"))
+_EXECUTION = (*PATH_KEYWORDS, *(f.name for f in fields(StepOptions)
+                                if f.metadata.get("execution")))
+_MEANING_WHY = {f.name: f.metadata["state"] for f in fields(StepOptions)
+                if f.metadata.get("state")}
+_MEANING = tuple(_MEANING_WHY)
 
 
 def _guess_owner(keys: set[str]) -> str:

@@ -76,6 +76,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "otherwise each selected paper's (or --file's) verdict tables, errata "
                         "and undecided steps (e.g. --paper adam2015 --paper amsgrad2018 "
                         "--markdown docs/other-papers.md)")
+    p.add_argument("--readme", metavar="PATH", type=path_text("--readme"),
+                   help="also rewrite, in the README at PATH, the blocks between its "
+                        "'<!-- generated: NAME ... -->' and '<!-- end generated: NAME -->' "
+                        "lines (the LaProp paper's step counts, claim table and tight-bound "
+                        "table); needs every LaProp claim: no --claim, --paper or --file")
     from .verify import certificates_dir
 
     p.add_argument("--certificates", metavar="DIR", type=certificates_dir,
@@ -175,6 +180,8 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     if args.markdown:
         check_output_file(args.markdown, "--markdown", make_parents=True)
+    if args.readme:
+        _check_readme(args)
     done: list[StepResult] = []
     stop = args.interrupts
     stop.emergency = lambda: stop.once(lambda: _interrupted(list(done), args.json))
@@ -195,6 +202,10 @@ def run(args: argparse.Namespace) -> int:
 
         write_papers_markdown(results, args.markdown, [c for _, c in selected],
                               list(dict.fromkeys(args.paper or ())), markdown_command(args))
+    if args.readme:
+        from ..report.readme import write_readme
+
+        write_readme(args.readme, laprop)
     if args.certificates:
         from ..proof.certificates import write_certificates
 
@@ -219,6 +230,25 @@ def run(args: argparse.Namespace) -> int:
     if args.errata:
         _print_errata(results)
     return 0
+
+
+def _check_readme(args: argparse.Namespace) -> None:
+    """Before any work: ``--readme`` names a README that holds every generated block, and the
+    selection is every LaProp claim (a README table of a subset would drop rows)."""
+    from ..report.readme import ReadmeError, blocks_present
+
+    if args.claim or args.paper or args.file:
+        raise CLIError("--readme needs every LaProp claim: drop --claim, --paper and --file")
+    path = check_output_file(args.readme, "--readme")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CLIError(f"--readme {quote(args.readme)}: cannot be read "
+                       f"({type(exc).__name__})") from None
+    try:
+        blocks_present(text)
+    except ReadmeError as exc:
+        raise CLIError(f"--readme {quote(args.readme)}: {exc}") from None
 
 
 def markdown_command(args: argparse.Namespace) -> str:

@@ -41,8 +41,16 @@ def test_smoke_json_has_the_keys():
         assert fused["bytes_per_element"] == 28
 
 
-def test_bad_arguments_exit_2_with_one_line():
+def test_bad_arguments_exit_2_with_one_line(capsys):
+    # in-process (`python -m laprop.bench` is `raise SystemExit(main())`); the smoke test above
+    # runs the module as a command
+    from laprop.bench import main
+
     for bad in (["--device", "tpu"], ["--steps", "0"], ["--dtype", "int8"]):
-        out = _run(*bad)
-        assert out.returncode == 2
-        assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+        try:
+            code = main(bad)
+        except SystemExit as exc:
+            code = exc.code
+        err = capsys.readouterr().err
+        assert code == 2, (bad, err)
+        assert len(err.strip().splitlines()) == 1, err
