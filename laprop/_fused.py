@@ -91,7 +91,7 @@ def wait_for_other_build(name: str, stale_after: float = STALE_LOCK_SECONDS) -> 
 
 
 def _load_extension() -> Any:
-    """Compile (first use per machine; ~40 s) or load (cached) the C++ kernel."""
+    """Compile (first use per machine; ~15 s) or load (cached) the C++ kernel."""
     global _ext, _ext_error
     with _lock:
         if _ext is None and _ext_error is None:
@@ -120,7 +120,7 @@ _warned = False
 
 def cpu_kernel_available() -> bool:
     """True when the C++ kernel is loaded or can be built now (the first call on a machine
-    builds it: about 45 s, then cached). Where it cannot be built, warns once and returns
+    builds it: about 15 s, then cached). Where it cannot be built, warns once and returns
     False: the default path then runs foreach."""
     global _warned
     try:

@@ -37,7 +37,7 @@ __all__ = ["ARG_DOCS", "FAST_PATHS", "STATE_LISTS", "STEP_KEYWORDS", "StepOption
 _PATH_DOCS: dict[str, str] = {
     "foreach": """``True``: the multi-tensor ``torch._foreach_*`` path; ``False``: the
 single-tensor reference path.""",
-    "fused": """``True``: the one-pass kernel (C++ on CPU, built on first use, about 45 s
+    "fused": """``True``: the one-pass kernel (C++ on CPU, built on first use, about 15 s
 once per machine and cached; a Triton kernel on CUDA, ``torch.compile`` where
 triton is missing). Plain dense float/complex params on one device; not for
 tensor subclasses such as FSDP2's DTensor. With neither ``foreach`` nor ``fused``
