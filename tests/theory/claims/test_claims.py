@@ -138,3 +138,21 @@ def test_claims_are_built_once_per_module_and_again_when_the_module_changes(monk
     monkeypatch.setattr(prop1, "claims", claims)
     now = [c for c in C.all_claims("laprop2020") if c.id in {o.id for o in old}]
     assert built == [1] and {c.title for c in now} == {"rebuilt"}
+
+
+def test_claim_verdicts_finds_the_claims_of_any_paper(monkeypatch):
+    # the LaProp paper's claims are looked up first, the other papers' only when needed
+    import laprop_theory.claims as C
+    import laprop_theory.proof.kernel as K
+    from laprop_theory.proof.core import StepResult, Verdict
+
+    judged = []
+    monkeypatch.setattr(K, "judge", lambda claim, rs: judged.append((claim.id, len(rs))))
+    by_id = {c.id: c for c in C.all_claims()}
+
+    def result(cid):
+        return StepResult(cid, by_id[cid].statement, Verdict("unverified", None))
+
+    C.claim_verdicts([result("prop1"), result("prop1")])
+    C.claim_verdicts([result("prop1"), result("adam2015-lemma10.3")])
+    assert judged == [("prop1", 2), ("prop1", 1), ("adam2015-lemma10.3", 1)]
