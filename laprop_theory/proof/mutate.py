@@ -315,3 +315,12 @@ def survivors(results: list[MutantResult]) -> list[str]:
             f"{r.mutant.mutant.text()} over {r.mutant.mutant.domain.describe()}"
             f" -- proved by {r.verdict.method}: {r.verdict.detail}"
             for r in results if not r.killed and r.equivalent_by is None]
+
+
+def report(results: list[MutantResult]) -> str:
+    """The number of mutants and the kill rate, then each equivalent mutant left out of it and
+    each survivor, one per line (what the kill-rate tests print)."""
+    lines = [f"mutants: {len(results)}, kill rate {kill_rate(results):.3f}"]
+    lines += [f"  equivalent (excluded): {s[:200]}" for s in equivalents(results)]
+    lines += [f"  SURVIVOR: {s[:300]}" for s in survivors(results)]
+    return "\n".join(lines)

@@ -32,7 +32,7 @@ from typing import Any
 from ..numerics import Backend
 from .core import Algorithm, Number, _as_number, _check_nonneg, _check_unit
 
-__all__ = ["Adam2015", "sqrt_step"]
+__all__ = ["Adam2015", "DecayingSchedule", "sqrt_step"]
 
 
 def sqrt_step(bk: Backend, t: Any) -> Any:
@@ -52,8 +52,23 @@ def check_alpha(value: Number) -> None:
         raise ValueError(f"alpha must be > 0, got {value}")
 
 
+class DecayingSchedule:
+    """The step size and momentum schedules of Kingma & Ba's Theorem 4.1 and Reddi et al.'s
+    Theorem 4, for an algorithm with the fields ``alpha``, ``sqrt_decay``, ``beta1`` and
+    ``lam``: α_t = α/√t (α when ``sqrt_decay`` is False) and β1,t = β1 λ^{t−1}."""
+
+    def alpha_t(self, bk: Backend, t: Any) -> Any:
+        """α_t = α/√t or α."""
+        a = bk.scalar(self.alpha)
+        return a / sqrt_step(bk, t) if self.sqrt_decay else a
+
+    def beta1_t(self, bk: Backend, t: Any) -> Any:
+        """β1,t = β1 λ^{t−1}."""
+        return bk.scalar(self.beta1) * bk.scalar(self.lam) ** (t - 1)
+
+
 @dataclass(frozen=True)
-class Adam2015(Algorithm):
+class Adam2015(DecayingSchedule, Algorithm):
     """Kingma & Ba (2015), Algorithm 1 with α_t = α/√t and β1,t = β1 λ^{t−1} (Theorem 4.1).
 
     ``alpha`` α > 0, ``beta1`` β1 and ``beta2`` β2 in [0, 1) (Algorithm 1's "Require"),
@@ -79,15 +94,6 @@ class Adam2015(Algorithm):
         _check_unit("beta2", self.beta2)
         check_decay("lam", self.lam)
         _check_nonneg("eps", self.eps)
-
-    def alpha_t(self, bk: Backend, t: Any) -> Any:
-        """α_t = α/√t (Theorem 4.1) or α."""
-        a = bk.scalar(self.alpha)
-        return a / sqrt_step(bk, t) if self.sqrt_decay else a
-
-    def beta1_t(self, bk: Backend, t: Any) -> Any:
-        """β1,t = β1 λ^{t−1} (Theorem 4.1)."""
-        return bk.scalar(self.beta1) * bk.scalar(self.lam) ** (t - 1)
 
     def step(self, bk, state, g, theta, t):
         b1, b2 = bk.scalar(self.beta1), bk.scalar(self.beta2)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..numerics import Backend
-from .adam2015 import check_alpha, check_decay, sqrt_step
+from .adam2015 import DecayingSchedule, check_alpha, check_decay
 from .core import Algorithm, Number, _as_number, _check_unit
 
 __all__ = ["AMSGrad2018", "box_clip"]
@@ -41,7 +41,7 @@ def box_clip(bk: Backend, y: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class AMSGrad2018(Algorithm):
+class AMSGrad2018(DecayingSchedule, Algorithm):
     """Reddi, Kale & Kumar (2018), Algorithm 2 (AMSGrad), with α_t = α/√t (Theorem 4).
 
     ``alpha`` α > 0, ``beta1`` β1 = β11 and ``beta2`` β2 in [0, 1), ``lam`` λ in (0, 1]
@@ -70,15 +70,6 @@ class AMSGrad2018(Algorithm):
                              "both left out (F = R^d)")
         if self.lo is not None and not _as_number("lo", self.lo) < _as_number("hi", self.hi):
             raise ValueError(f"the box needs lo < hi, got lo={self.lo}, hi={self.hi}")
-
-    def alpha_t(self, bk: Backend, t: Any) -> Any:
-        """α_t = α/√t (Theorem 4) or α."""
-        a = bk.scalar(self.alpha)
-        return a / sqrt_step(bk, t) if self.sqrt_decay else a
-
-    def beta1_t(self, bk: Backend, t: Any) -> Any:
-        """β1t = β1 λ^{t−1}."""
-        return bk.scalar(self.beta1) * bk.scalar(self.lam) ** (t - 1)
 
     def step(self, bk, state, g, theta, t):
         b2 = bk.scalar(self.beta2)

@@ -8,11 +8,10 @@ from laprop_theory.claims import all_claims
 from laprop_theory.proof.core import Domain, Range, Step
 from laprop_theory.proof.mutate import (
     equivalence,
-    equivalents,
     kill_rate,
     mutants_of,
     mutation_run,
-    survivors,
+    report,
 )
 
 
@@ -28,13 +27,8 @@ def run_kill_rate(ids, per_step, budget):
     survivors; ``test_mutation_all_claims.py`` runs the claims this file does not)."""
     res = mutation_run([c for c in all_claims() if c.id in ids], per_step=per_step,
                        budget=budget)
-    rate = kill_rate(res)
-    print(f"\nmutants: {len(res)}, kill rate {rate:.3f}")
-    for s in equivalents(res):
-        print("  equivalent (excluded):", s[:200])
-    for s in survivors(res):
-        print("  SURVIVOR:", s[:300])
-    return rate
+    print("\n" + report(res))
+    return kill_rate(res)
 
 
 def test_kill_rate_fast_subset(mutation_fast_subset):

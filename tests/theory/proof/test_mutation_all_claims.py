@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from laprop_theory.claims import all_claims
-from laprop_theory.proof.mutate import equivalents, kill_rate, mutation_run, survivors
+from laprop_theory.proof.mutate import kill_rate, mutation_run, report
 
 
 @pytest.mark.slow
@@ -18,9 +18,5 @@ def test_kill_rate_all_claims(mutation_fast_subset):
     ids = ({c.id for c in all_claims("laprop2020") if c.id != "theorem1"}
            - set(mutation_fast_subset))
     res = mutation_run([c for c in all_claims() if c.id in ids], per_step=2, budget=1.5)
-    print(f"\nmutants: {len(res)}, kill rate {kill_rate(res):.3f}")
-    for s in equivalents(res):
-        print("  equivalent (excluded):", s[:200])
-    for s in survivors(res):
-        print("  SURVIVOR:", s[:300])
+    print("\n" + report(res))
     assert kill_rate(res) >= 0.95

@@ -118,4 +118,6 @@ def test_check_readme_writes_the_blocks(tmp_path, results):
     copy.write_text(text.replace("| prop1 |", "| prop-stale |"), encoding="utf-8")
     assert readme.stale(copy.read_text(encoding="utf-8"), results) == ["verdict-summary"]
     assert cli(["check", "--readme", str(copy)]) == 0
-    assert copy.read_text(encoding="utf-8") == readme.update(text, results)
+    # the damaged row is written back: the copy is the README again (which
+    # test_the_readme_is_not_stale shows is current)
+    assert copy.read_text(encoding="utf-8") == text
