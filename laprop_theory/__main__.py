@@ -14,13 +14,18 @@ polls ``args.interrupts``) instead of the default ``"raise"``
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib
+import importlib.util
 import os
 import pkgutil
 import signal
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .cli.common import (
     EXIT_INTERRUPTED,
@@ -41,12 +46,86 @@ if __name__ == "__main__":  # Ctrl-C while the tools load: nothing found yet, st
         signal.signal(_sig, _early_stop)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One command as ``--help`` lists it; ``module`` is imported only when the command runs
+    (or when its declarations cannot be read from its source)."""
+
+    order: int
+    name: str
+    help: str
+    module: str
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+
+def _checked(module: ModuleType, name: str) -> _Entry | None:
+    """The entry of an imported command module, None for a shared module; raises TypeError for
+    a command that declares itself only half (see :func:`commands`)."""
+    if not hasattr(module, "HELP"):
+        if hasattr(module, "add_arguments") and hasattr(module, "run"):
+            raise TypeError(f"{module.__name__} defines add_arguments and run but no HELP "
+                            "(its one line in python -m laprop_theory --help)")
+        return None  # a shared module (common), not a command
+    order = getattr(module, "ORDER", None)
+    if not isinstance(order, int) or isinstance(order, bool):
+        raise TypeError(f"{module.__name__} sets HELP but no integer ORDER (the place of "
+                        "its line in python -m laprop_theory --help)")
+    return _Entry(order, name, str(module.HELP), module.__name__)
+
+
+def _declared(path: str | None) -> tuple[str, int] | None:
+    """(HELP, ORDER) when the source at ``path`` assigns both as literals at its top level
+    (a str and an int), read without importing it; None otherwise."""
+    if not path or not path.endswith(".py"):
+        return None
+    values: dict[str, Any] = {}
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) \
+                and node.targets[0].id in ("HELP", "ORDER"):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+    help_, order = values.get("HELP"), values.get("ORDER")
+    if isinstance(help_, str) and isinstance(order, int) and not isinstance(order, bool):
+        return help_, order
+    return None
+
+
+def _entries() -> list[_Entry]:
+    """Every command in the order of ``--help``. A module whose HELP and ORDER are literals
+    is listed from its source and imported only to run; any other is imported and checked as
+    :func:`commands` checks it."""
+    from . import cli
+
+    found = []
+    for info in pkgutil.iter_modules(cli.__path__):
+        if info.name.startswith("_") or info.ispkg:
+            continue
+        full = f"{cli.__name__}.{info.name}"
+        spec = importlib.util.find_spec(full)
+        declared = _declared(spec.origin if spec else None)
+        if declared is not None:
+            found.append(_Entry(declared[1], info.name, declared[0], full))
+        elif (entry := _checked(importlib.import_module(full), info.name)) is not None:
+            found.append(entry)
+    return sorted(found, key=lambda e: (e.order, e.name))
+
+
 def commands() -> dict[str, ModuleType]:
     """Every command, by name, in the order of ``--help``: each module of
     :mod:`laprop_theory.cli` whose name does not start with ``_`` and that sets ``HELP``, sorted
     by (``ORDER``, name); the command's name is the module's (``atlas-plot`` has a hyphen). A
     module with ``add_arguments`` and ``run`` but no ``HELP``, or with ``HELP`` but no integer
-    ``ORDER``, raises :class:`TypeError` naming it."""
+    ``ORDER``, raises :class:`TypeError` naming it. Imports every command (``main`` imports
+    only the one it runs)."""
     from . import cli
 
     found = []
@@ -54,31 +133,30 @@ def commands() -> dict[str, ModuleType]:
         if info.name.startswith("_") or info.ispkg:
             continue
         module = importlib.import_module(f"{cli.__name__}.{info.name}")
-        if not hasattr(module, "HELP"):
-            if hasattr(module, "add_arguments") and hasattr(module, "run"):
-                raise TypeError(f"{module.__name__} defines add_arguments and run but no HELP "
-                                "(its one line in python -m laprop_theory --help)")
-            continue  # a shared module (common), not a command
-        order = getattr(module, "ORDER", None)
-        if not isinstance(order, int) or isinstance(order, bool):
-            raise TypeError(f"{module.__name__} sets HELP but no integer ORDER (the place of "
-                            "its line in python -m laprop_theory --help)")
-        found.append((order, info.name, module))
+        if _checked(module, info.name) is not None:
+            found.append((module.ORDER, info.name, module))
     return {name: module for _, name, module in sorted(found, key=lambda f: f[:2])}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="python -m laprop_theory", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    available = commands()
-    for name, module in available.items():
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        module.add_arguments(p)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # only the command asked for (the first word that is not an option) is imported and
+    # given its arguments: a command does not pay for the others' imports (up to 0.8 s)
+    wanted = next((a for a in argv if not a.startswith("-")), None)
+    entries = _entries()
+    loaded: dict[str, ModuleType] = {}
+    for entry in entries:
+        p = sub.add_parser(entry.name, help=entry.help, description=entry.help)
+        if entry.name == wanted:
+            loaded[entry.name] = entry.load()
+            loaded[entry.name].add_arguments(p)
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.error("a command is required: " + ", ".join(available)
+        parser.error("a command is required: " + ", ".join(e.name for e in entries)
                      + " (python -m laprop_theory COMMAND --help)")
-    module = available[args.command]
+    module = loaded[args.command]
     prefix = f"laprop_theory {args.command}"
     stop = Interrupts(args.command, mode=getattr(module, "INTERRUPTS", "raise"))
     args.interrupts = stop

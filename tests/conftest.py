@@ -49,7 +49,7 @@ LONGEST_FIRST = (
     "tests/theory/test_theory_bridge.py",               # ~30 s
     "tests/paper/test_paper.py",                        # ~25 s
     "tests/theory/proof/test_certificates.py",          # ~25 s
-    "tests/theory/proof/test_determinism.py",           # ~25 s, two CPU burners
+    "tests/theory/proof/test_determinism.py",           # ~15 s, a CPU burner
     "tests/theory/proof/test_mutation_all_claims.py",   # ~20 s, one test
 )
 

@@ -340,6 +340,22 @@ def test_python_m_help_lists_a_new_command(tmp_path: Path) -> None:
     assert listed == [*OLD_COMMANDS, "registry-probe"]
 
 
+@pytest.mark.parametrize("argv,imported", [(["--help"], []),
+                                           (["supremum", "--help"], ["supremum"])])
+def test_main_imports_only_the_command_it_runs(argv: list[str], imported: list[str]) -> None:
+    """``--help`` reads every command's HELP and ORDER from its source; a command's own
+    module is the only one imported to run it."""
+    code = ("import json, sys\nfrom laprop_theory.__main__ import main\n"
+            "try:\n    main(json.loads(sys.argv[1]))\nexcept SystemExit:\n    pass\n"
+            "names = sorted(m.rsplit('.', 1)[1] for m in sys.modules\n"
+            "               if m.startswith('laprop_theory.cli.'))\n"
+            "print(json.dumps(names), file=sys.stderr)\n")
+    r = _python(code, json.dumps(argv))
+    assert r.returncode == 0, r.stderr
+    names = json.loads(r.stderr.strip().splitlines()[-1])
+    assert [n for n in names if n in OLD_COMMANDS] == imported, names
+
+
 def test_command_declarations_are_checked(extra_modules) -> None:
     path = extra_modules(laprop_theory.cli, "registry_nohelp.py",
                          "def add_arguments(p):\n    pass\n\n\ndef run(args):\n    return 0\n")

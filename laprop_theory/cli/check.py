@@ -139,7 +139,16 @@ def select_claims(claim_ids: list[str] | None = None, papers: list[str] | None =
         for p in papers or ():
             if p not in known_p:
                 raise CLIError(f"unknown paper {quote(p)}; known: {', '.join(known_p)}")
-        pairs = paper_claims(papers)
+        if claim_ids and not papers:
+            # paper by paper, in order, until every asked-for id is found: a LaProp claim
+            # does not wait for the other papers' claims to be built (seconds)
+            pairs = []
+            for p in known_p:
+                pairs += paper_claims(p)
+                if set(claim_ids) <= {c.id for _, c in pairs}:
+                    break
+        else:
+            pairs = paper_claims(papers)
     if claim_ids:
         known = {c.id: (p, c) for p, c in pairs}
         unknown = [c for c in claim_ids if c not in known]

@@ -23,6 +23,21 @@ STATUSES: tuple[str, ...] = ("proved", "refuted", "unverified")
 METHODS: tuple[str, ...] = ("sympy", "interval", "smt", "counterexample", "kernel")
 
 
+def _holds(constraint: Any, point: dict[sp.Symbol, Any]) -> bool:
+    """``bool(constraint.subs(point))``, with every symbol replaced at once first
+    (``xreplace``): ``subs`` replaces one symbol at a time, and an intermediate expression such
+    as ``Max(v1, v2)`` with one argument numeric is simplified symbolically (most of the time
+    spent building the AMSGrad claims). Where replacing at once gives no plain True or False,
+    or fails (huge exact numbers), ``subs`` decides, as it always did."""
+    try:
+        value = constraint.xreplace({sp.sympify(k): sp.sympify(v) for k, v in point.items()})
+    except Exception:  # noqa: BLE001 -- subs below decides (or raises) exactly as before
+        value = None
+    if value is sp.true or value is sp.false:
+        return bool(value)
+    return bool(constraint.subs(point))
+
+
 @dataclass(frozen=True)
 class Range:
     """The range of one symbol: ``lo (<|<=) x (<|<=) hi``; ``integer`` restricts to Z.
@@ -85,7 +100,7 @@ class Domain:
     def contains(self, point: dict[sp.Symbol, Any]) -> bool:
         if any(not self.ranges[s].contains(point[s]) for s in self.ranges):
             return False
-        return all(bool(c.subs(point)) for c in self.constraints)
+        return all(_holds(c, point) for c in self.constraints)
 
     def normalized(self) -> Domain:
         """Every range normalised (:meth:`Range.normalized`); constraints unchanged."""

@@ -283,11 +283,13 @@ def run_mutants(ms: Iterable[Mutant], *, budget: float = 1.5, seed: int = 0,
 
 
 def mutation_run(claims: Iterable[Claim], *, per_step: int, budget: float = 1.5,
-                 check_budget: float = DEFAULT, seed: int = 0) -> list[MutantResult]:
+                 check_budget: float = DEFAULT, seed: int = 0,
+                 equivalence_budget: float = 6.0) -> list[MutantResult]:
     """The mutation suite over ``claims``: their steps are checked at ``check_budget``,
     ``per_step`` mutants of each proved step are made (:func:`mutants`) and each is decided
-    at ``budget`` (:func:`run_mutants`). :func:`kill_rate`, :func:`equivalents` and
-    :func:`survivors` read the result."""
+    at ``budget`` (:func:`run_mutants`; a proved mutant is shown equivalent, or not, at
+    ``equivalence_budget``: a smaller one can only count more survivors). :func:`kill_rate`,
+    :func:`equivalents` and :func:`survivors` read the result."""
     claims = list(claims)
     proved = {(r.claim, r.step.id) for c in claims
               for r in check_claim(c, budget=check_budget, seed=seed)
@@ -295,7 +297,7 @@ def mutation_run(claims: Iterable[Claim], *, per_step: int, budget: float = 1.5,
     ms = mutants(claims, proved, per_step=per_step)
     if not ms:
         raise ValueError("no proved step to mutate")
-    return run_mutants(ms, budget=budget, seed=seed)
+    return run_mutants(ms, budget=budget, seed=seed, equivalence_budget=equivalence_budget)
 
 
 def kill_rate(results: list[MutantResult]) -> float:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import importlib
 import pkgutil
 import re
@@ -50,8 +51,10 @@ def _solutions(path: Path) -> dict[tuple[str, str], str]:
     return {(parts[i], parts[i + 1]): parts[i + 2].strip() + "\n" for i in range(1, len(parts), 3)}
 
 
-def _library_functions() -> set[str]:
-    """Names of every function and class defined anywhere in laprop and laprop_theory."""
+@functools.cache
+def _library_functions() -> frozenset[str]:
+    """Names of every function and class defined anywhere in laprop and laprop_theory (read
+    once per worker: every notebook's test asks)."""
     names: set[str] = set()
     for pkg in ("laprop", "laprop_theory"):
         root = Path(importlib.import_module(pkg).__file__).parent
@@ -62,7 +65,7 @@ def _library_functions() -> set[str]:
             names |= {n.name for n in ast.walk(tree)
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
                       and not n.name.startswith("__")}
-    return names
+    return frozenset(names)
 
 
 def _parse(src: str) -> ast.AST:

@@ -24,9 +24,11 @@ def test_operators_generate_wrong_variants():
 
 def run_kill_rate(ids, per_step, budget):
     """The kill rate over the claims ``ids`` (printed with the equivalent mutants and the
-    survivors; ``test_mutation_all_claims.py`` runs the claims this file does not)."""
-    res = mutation_run([c for c in all_claims() if c.id in ids], per_step=per_step,
-                       budget=budget)
+    survivors; ``test_mutation_all_claims.py`` runs the claims this file does not). A proved
+    mutant is shown equivalent at a third of the default effort: that can only count more
+    survivors (with the default, the same mutants are shown equivalent, seconds later)."""
+    res = mutation_run([c for c in all_claims("laprop2020") if c.id in ids], per_step=per_step,
+                       budget=budget, equivalence_budget=2.0)
     print("\n" + report(res))
     return kill_rate(res)
 
