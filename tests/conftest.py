@@ -42,15 +42,19 @@ def pytest_report_header(config):  # noqa: ARG001
 #: orders files by their number of tests), so a long file collected last would run alone at
 #: the end while the other worker idles (longest-first balances the two)
 LONGEST_FIRST = (
-    "tests/course/test_notebooks.py",                   # ~100 s
-    "tests/theory/cli/test_cli_contract.py",            # ~95 s
-    "tests/theory/cli/test_check_papers.py",            # ~60 s
-    "tests/theory/proof/test_mutation.py",              # ~50 s
+    "tests/theory/cli/test_cli_contract.py",            # ~105 s
+    "tests/course/test_notebooks.py",                   # ~95 s
+    "tests/theory/cli/test_check_papers.py",            # ~50 s
+    "tests/theory/proof/test_mutation.py",              # ~40 s
     "tests/theory/test_theory_bridge.py",               # ~30 s
-    "tests/paper/test_paper.py",                        # ~25 s
-    "tests/theory/proof/test_certificates.py",          # ~25 s
-    "tests/theory/proof/test_determinism.py",           # ~15 s, a CPU burner
-    "tests/theory/proof/test_mutation_all_claims.py",   # ~20 s, one test
+    "tests/paper/test_paper.py",                        # ~22 s
+    "tests/theory/claims/test_theorem1.py",             # ~22 s
+    "tests/theory/proof/test_mutation_all_claims.py",   # ~22 s, one test
+    "tests/theory/proof/test_certificates.py",          # ~22 s
+    "tests/theory/atlas/test_atlas.py",                 # ~21 s
+    "tests/theory/proof/test_soundness.py",             # ~17 s
+    "tests/theory/bounds/test_suprema.py",              # ~14 s
+    "tests/theory/proof/test_determinism.py",           # ~13 s, a CPU burner
 )
 
 

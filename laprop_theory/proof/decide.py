@@ -196,8 +196,8 @@ def _decide(step: Step, budget: float, seed: int, methods: tuple[str, ...] | Non
                             v = None
                         if v is not None:
                             v = _with_relaxation(name, v, relaxed[1])
-                except (RecursionError, ZeroDivisionError, TypeError, ValueError,
-                        NotImplementedError, AttributeError) as exc:
+                except (RecursionError, ZeroDivisionError, OverflowError, TypeError,
+                        ValueError, NotImplementedError, AttributeError) as exc:
                     tried.append(f"{name}: error {type(exc).__name__}")
                     continue
                 if v is not None:

@@ -94,3 +94,23 @@ def test_refuted_needs_counterexample_and_method():
         Verdict("refuted", "counterexample", "x", None)
     with pytest.raises(ValueError):
         Verdict("proved", None)
+
+
+def test_a_method_that_overflows_is_named_and_the_next_one_decides(monkeypatch):
+    """Exact arithmetic can overflow a float (a huge rational in a counterexample point): the
+    method that raised is reported by name and the others still run, instead of ``check``
+    stopping with a traceback."""
+    monkeypatch.delenv("LAPROP_VERDICT_CACHE", raising=False)
+
+    def overflow(step, work, seed):
+        raise OverflowError("int too large to convert to float")
+
+    monkeypatch.setattr(D._cx, "search", overflow)
+    x = sp.Symbol("x", real=True)
+    v = D.decide(Step("s", x**2 + 1, ">", 0, Domain({x: Range(-3, 3)})))
+    assert v.status == "proved" and v.method != "counterexample", v
+    monkeypatch.setattr(D._sm, "decide_smt", overflow)
+    monkeypatch.setattr(D._sg, "decide_sign", overflow)
+    monkeypatch.setattr(D._iv, "branch_and_bound", overflow)
+    v = D.decide(Step("s", x**2 + 1, ">", 0, Domain({x: Range(-3, 3)})))
+    assert v.status == "unverified" and "counterexample: error OverflowError" in v.detail, v
