@@ -126,16 +126,7 @@ def commands() -> dict[str, ModuleType]:
     module with ``add_arguments`` and ``run`` but no ``HELP``, or with ``HELP`` but no integer
     ``ORDER``, raises :class:`TypeError` naming it. Imports every command (``main`` imports
     only the one it runs)."""
-    from . import cli
-
-    found = []
-    for info in pkgutil.iter_modules(cli.__path__):
-        if info.name.startswith("_") or info.ispkg:
-            continue
-        module = importlib.import_module(f"{cli.__name__}.{info.name}")
-        if _checked(module, info.name) is not None:
-            found.append((module.ORDER, info.name, module))
-    return {name: module for _, name, module in sorted(found, key=lambda f: f[:2])}
+    return {entry.name: entry.load() for entry in _entries()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,17 +137,17 @@ def main(argv: list[str] | None = None) -> int:
     # given its arguments: a command does not pay for the others' imports (up to 0.8 s)
     wanted = next((a for a in argv if not a.startswith("-")), None)
     entries = _entries()
-    loaded: dict[str, ModuleType] = {}
+    module: ModuleType | None = None
     for entry in entries:
         p = sub.add_parser(entry.name, help=entry.help, description=entry.help)
         if entry.name == wanted:
-            loaded[entry.name] = entry.load()
-            loaded[entry.name].add_arguments(p)
+            module = entry.load()
+            module.add_arguments(p)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error("a command is required: " + ", ".join(e.name for e in entries)
                      + " (python -m laprop_theory COMMAND --help)")
-    module = loaded[args.command]
+    assert module is not None and args.command == wanted  # the command is argv's first word
     prefix = f"laprop_theory {args.command}"
     stop = Interrupts(args.command, mode=getattr(module, "INTERRUPTS", "raise"))
     args.interrupts = stop

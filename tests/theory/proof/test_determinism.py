@@ -3,6 +3,7 @@ not depend on the machine's load or on its clock (every budget counts work, neve
 
 from __future__ import annotations
 
+import importlib
 import json
 import multiprocessing as mp
 import os
@@ -12,6 +13,13 @@ import textwrap
 import time
 
 import pytest
+import sympy as sp
+import sympy.core.random as sympy_random
+
+from laprop_theory.proof.core import Domain, Range, Step
+
+D = importlib.import_module("laprop_theory.proof.decide")  # the module: the package's
+# ``decide`` is its function
 
 # ``python -c FAST_CLOCK ARGS`` runs ``python -m laprop_theory ARGS`` with every Python clock
 # (time, monotonic, perf_counter and their _ns forms) jumping 1000 s ahead at each read: a
@@ -100,15 +108,6 @@ def test_sympy_draws_are_seeded_per_step_and_given_back(monkeypatch):
     """Inside :func:`decide`, sympy's generators start from the step's seed whatever state
     the process left them in (Wang's factorization and the assumption system draw from
     them), and the caller's state is given back afterwards."""
-    import importlib
-
-    import sympy as sp
-    import sympy.core.random as sympy_random
-
-    from laprop_theory.proof.core import Domain, Range, Step
-
-    D = importlib.import_module("laprop_theory.proof.decide")  # the module (proof.decide is
-    # also the name of its function)
     monkeypatch.delenv("LAPROP_VERDICT_CACHE", raising=False)
     first_draws: list[tuple[float, float]] = []
     run = D._run
